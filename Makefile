@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PYBABEL := $(VENV)/bin/pybabel
+CATALOGS := core/translations $(wildcard modules/*/translations)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-postgres test-all install translations i18n worker bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	@for dir in $(CATALOGS); do $(PYBABEL) compile --use-fuzzy -d $$dir -D messages >/dev/null || exit 1; done
+
+# Extract and merge the catalogs of one part: make i18n PART=core (or PART=modules/pooling).
+i18n: install
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -o $(PART)/translations/messages.pot $(PART) >/dev/null
+	@for lang in fr en; do \
+	  if [ -f $(PART)/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(PYBABEL) update -i $(PART)/translations/messages.pot -d $(PART)/translations -l $$lang --no-fuzzy-matching; \
+	  else $(PYBABEL) init -i $(PART)/translations/messages.pot -d $(PART)/translations -l $$lang; fi; \
+	done
+
+run: translations
+	$(FLASK) modules install --all --demo
+	JOBS_INLINE_TICKER=1 $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: translations
+	$(PY) -m pytest -q
+
+test-postgres: translations
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q -m "not browser"
+
+worker: translations
+	$(FLASK) jobs worker
+
+bench: translations
+	$(PY) -m bench
+
+clean:
+	rm -rf instance .pytest_cache

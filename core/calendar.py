@@ -1,0 +1,71 @@
+"""The unified calendar: events from every installed module, as pages and as an iCal feed."""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from core.clock import PARIS
+from core.db import utcnow
+from core.hookspecs import CalendarEvent
+from core.plugins import collect
+
+
+def events_for(user, start: datetime, end: datetime, modules: set[str] | None = None) -> list[CalendarEvent]:
+    events = collect("erp_calendar_events", user=user, start=start, end=end)
+    if modules:
+        events = [e for e in events if e.module in modules]
+    return sorted(events, key=lambda e: (_as_datetime(e.start), e.title))
+
+
+def _as_datetime(value) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, datetime.min.time(), PARIS)
+
+
+def to_ics(events: list[CalendarEvent], name: str, public_url: str = "") -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//Ressourceries ERP//FR")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Paris")
+    stamp = utcnow()
+    for item in events:
+        event = Event()
+        event.add("uid", f"{item.uid}@ressourceries-erp")
+        event.add("dtstamp", stamp)
+        event.add("summary", item.title)
+        event.add("dtstart", item.start)
+        event.add("dtend", item.end)
+        if item.location:
+            event.add("location", item.location)
+        if item.description:
+            event.add("description", item.description)
+        if item.url:
+            event.add("url", public_url.rstrip("/") + item.url if item.url.startswith("/") else item.url)
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def feed_window() -> tuple[datetime, datetime]:
+    now = utcnow()
+    return now - timedelta(days=92), now + timedelta(days=366)
+
+
+def month_grid(year: int, month: int) -> list[list[date]]:
+    first = date(year, month, 1)
+    start = first - timedelta(days=first.weekday())
+    weeks = []
+    day = start
+    while True:
+        weeks.append([day + timedelta(days=i) for i in range(7)])
+        day += timedelta(days=7)
+        if day.month != month and day > first:
+            break
+    return weeks

@@ -1,0 +1,68 @@
+"""Settings read from the environment; every variable is listed in the README."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """A setting that prevents a safe start-up."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    overrides = dict(overrides or {})
+    env = overrides.get("ERP_ENV") or _env("ERP_ENV", "development")
+    instance = Path(_env("ERP_INSTANCE_PATH", str(ROOT / "instance")))
+    cfg: dict = {
+        "ERP_ENV": env,
+        "SECRET_KEY": _env("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{instance / 'erp.sqlite'}"),
+        "REDIS_URL": _env("REDIS_URL"),
+        # Unset: every module found; empty string: none (the bare core).
+        "ERP_MODULES": os.environ.get("ERP_MODULES"),
+        "ERP_MODULE_PATHS": [str(ROOT / "modules")],
+        "SMTP_URL": _env("SMTP_URL"),
+        "MAIL_FROM": _env("MAIL_FROM", "Réseau des ressourceries <noreply@ressourceries.example>"),
+        "PUBLIC_URL": _env("PUBLIC_URL", "http://127.0.0.1:5000"),
+        "UPLOAD_FOLDER": _env("UPLOAD_FOLDER", str(instance / "uploads")),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        "ERP_TIMEZONE": "Europe/Paris",
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": ["fr", "en"],
+        "LOGIN_LIMITS": _env("LOGIN_LIMITS", "10 per minute"),
+        "LOGIN_ACCOUNT_LIMITS": _env("LOGIN_ACCOUNT_LIMITS", "5 per 15 minutes"),
+        "PASSWORD_RESET_MAX_AGE": int(_env("PASSWORD_RESET_MAX_AGE", "3600")),
+        "JOBS_MAX_ATTEMPTS": int(_env("JOBS_MAX_ATTEMPTS", "5")),
+        "JOBS_INLINE_TICKER": _env("JOBS_INLINE_TICKER", "0") == "1",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "API_TITLE": "Ressourceries ERP",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_HEADERS_ENABLED": False,
+    }
+    cfg.update(overrides)
+    if cfg.get("RATELIMIT_STORAGE_URI") is None:
+        cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
+    if not cfg["SECRET_KEY"]:
+        if cfg["ERP_ENV"] == "production":
+            raise ConfigError("SECRET_KEY must be set when ERP_ENV=production")
+        cfg["SECRET_KEY"] = "development-only-secret-key"
+    if isinstance(cfg["ERP_MODULE_PATHS"], str):
+        cfg["ERP_MODULE_PATHS"] = cfg["ERP_MODULE_PATHS"].split(os.pathsep)
+    return cfg

@@ -1,0 +1,107 @@
+"""The extension points a module implements, as pluggy hook specifications.
+
+A module's ``__init__.py`` defines functions named after these specs, decorated with
+``core.hookspecs.hookimpl``. Only installed modules are called (see ``core.plugins.hook``).
+Every hook returns a list (or None): results of all modules are concatenated by the caller.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable
+
+import pluggy
+
+PROJECT = "erp"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: Any  # a lazy_gettext string
+    endpoint: str
+    permission: str | None = None  # None: any logged-in user
+    order: int = 100
+    section: str | None = None  # the application menu it belongs to; None: top level
+
+
+@dataclass(frozen=True)
+class Widget:
+    title: Any
+    render: Callable[[], str]  # returns safe HTML for the dashboard card
+    order: int = 100
+    width: int = 6  # Bootstrap columns out of 12
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str  # stable across feeds, e.g. "pooling-booking-42"
+    title: str
+    start: datetime | date
+    end: datetime | date
+    module: str
+    url: str | None = None
+    location: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str  # unique, e.g. "pooling.remind_late_returns"
+    func: Callable[[], None]
+    every_minutes: int = 1
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str  # e.g. "pooling.booking_days"
+    label: Any
+    unit: str
+    values: dict[int, Decimal] = field(default_factory=dict)  # organization id -> value
+
+
+@hookspec
+def erp_permissions() -> dict[str, Any]:
+    """Labels (lazy_gettext) of the permissions the manifest declares, for the admin pages."""
+
+
+@hookspec
+def erp_blueprints() -> list:
+    """Flask blueprints of the module's web pages (registered at start-up)."""
+
+
+@hookspec
+def erp_api_blueprints() -> list:
+    """flask-smorest blueprints mounted under /api/v1/<module>."""
+
+
+@hookspec
+def erp_menu_items(user) -> list[MenuItem]:
+    """Entries for the navigation bar; the caller drops those the user may not see."""
+
+
+@hookspec
+def erp_dashboard_widgets(user) -> list[Widget]:
+    """Cards for the user's dashboard: what needs their action, what is coming."""
+
+
+@hookspec
+def erp_calendar_events(user, start: datetime, end: datetime) -> list[CalendarEvent]:
+    """Events between start and end (aware UTC) that concern the user, for the calendar and feed."""
+
+
+@hookspec
+def erp_scheduled_jobs() -> list[ScheduledJob]:
+    """Periodic work; each runs as an outbox job at most once per period across all workers."""
+
+
+@hookspec
+def erp_demo_data(demo) -> None:
+    """Create the module's demo records; ``demo`` is a core.demo.DemoNetwork (orgs, users)."""
+
+
+@hookspec
+def erp_observatory_indicators(start: date, end: date) -> list[Indicator]:
+    """Activity figures per organization over [start, end), contributed to the observatory."""

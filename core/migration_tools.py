@@ -1,0 +1,89 @@
+"""Alembic plumbing: each module's own version branch, and autogenerating its revisions.
+
+Tables are owned by prefix: ``core_*`` by core, ``<module>_*`` by that module. A module's first
+revision starts its own branch (labelled with its name) and depends on core's head.
+"""
+from __future__ import annotations
+
+from alembic import command
+from alembic.script import ScriptDirectory
+from flask import current_app
+
+from core.config import ROOT
+from core.extensions import migrate
+
+CORE_VERSIONS = ROOT / "core" / "migrations" / "versions"
+
+
+def table_owner(table: str) -> str:
+    return table.split("_", 1)[0]
+
+
+def owners_in_scope() -> set[str]:
+    scope = current_app.config.get("ERP_MIGRATION_SCOPE")
+    return {scope} if scope else {"core", *current_app.extensions["erp"].manifests}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    table = obj.name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    if table is None or table == "alembic_version":
+        return table is None
+    return table_owner(table) in owners_in_scope()
+
+
+@migrate.configure
+def _version_locations(config):
+    manifests = current_app.extensions["erp"].manifests.values()
+    locations = [str(CORE_VERSIONS)] + [str(m.migrations) for m in manifests if m.migrations.is_dir()]
+    config.set_main_option("version_locations", " ".join(locations))
+    config.set_main_option("path_separator", "space")
+    return config
+
+
+def alembic_config(autogenerate: bool = False):
+    return current_app.extensions["migrate"].migrate.get_config(opts=["autogenerate"] if autogenerate else None)
+
+
+def upgrade(revision: str) -> None:
+    command.upgrade(alembic_config(), revision)
+
+
+def downgrade(revision: str) -> None:
+    command.downgrade(alembic_config(), revision)
+
+
+def autogenerate(name: str, message: str) -> str:
+    """Write the next revision of ``name`` ("core" or a module), diffing only its own tables."""
+    config = alembic_config(autogenerate=True)
+    script = ScriptDirectory.from_config(config)
+    if script.get_revisions("heads"):
+        upgrade("heads")
+    current_app.config["ERP_MIGRATION_SCOPE"] = name
+    try:
+        if name == "core":
+            path, head, options = CORE_VERSIONS, "core@head", {}
+            if not script.get_revisions("heads") or not _has_branch(script, "core"):
+                head, options = "base", {"branch_label": "core"}
+        else:
+            manifest = current_app.extensions["erp"].manifests[name]
+            manifest.migrations.mkdir(parents=True, exist_ok=True)
+            path = manifest.migrations
+            if _has_branch(script, name):
+                head, options = f"{name}@head", {}
+            else:
+                core_head = script.get_revision("core@head").revision
+                head, options = "base", {"branch_label": name, "depends_on": core_head}
+        revision = command.revision(
+            config, message=message, autogenerate=True, head=head, version_path=str(path), **options
+        )
+    finally:
+        current_app.config.pop("ERP_MIGRATION_SCOPE", None)
+    return f"wrote {revision.path}" if revision else "no change in the schema"
+
+
+def _has_branch(script: ScriptDirectory, label: str) -> bool:
+    try:
+        script.get_revision(f"{label}@head")
+        return True
+    except Exception:  # alembic raises several kinds for an unknown label
+        return False

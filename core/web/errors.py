@@ -1,0 +1,70 @@
+"""One error handling for the whole app: problem+json under /api/, an error page elsewhere."""
+from __future__ import annotations
+
+import logging
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from core.accounts.permissions import PermissionDenied, is_api_request
+from core.api.problems import from_domain_error, from_http_exception, problem
+from core.errors import DomainError
+from core.extensions import db
+
+log = logging.getLogger("erp.errors")
+
+
+def _page(status: int, message: str | None = None):
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register(app) -> None:
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        if is_api_request():
+            return from_http_exception(error)
+        if error.code == 429:
+            return _page(429, _("Too many attempts. Wait a few minutes before trying again."))
+        return _page(error.code or 500)
+
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError):
+        db.session.rollback()
+        if is_api_request():
+            return from_domain_error(error)
+        return _page(error.status, error.message)
+
+    @app.errorhandler(PermissionDenied)
+    def _denied(error):
+        db.session.rollback()
+        if is_api_request():
+            return problem(403, "Forbidden", "You do not have the permission for this action.")
+        return _page(403)
+
+    @app.errorhandler(OperationalError)
+    def _database_down(error):
+        log.error("database unavailable: %s", error.__class__.__name__)
+        _safe_rollback()
+        if is_api_request():
+            return problem(503, "Service Unavailable", "The database is unavailable; retry shortly.",
+                           headers={"Retry-After": "5"})
+        return _page(503, _("The service is briefly unavailable. Please try again in a moment."))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return _database_down(error)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        _safe_rollback()
+        if is_api_request():
+            return from_http_exception(InternalServerError())
+        return _page(500)
+
+
+def _safe_rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone; the pool replaces it on next checkout
+        db.session.close()

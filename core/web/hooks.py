@@ -1,0 +1,80 @@
+"""Per-request plumbing: hide uninstalled modules, hand over jobs, feed the templates."""
+from __future__ import annotations
+
+from flask import abort, g, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from core.accounts.permissions import has_permission, is_admin
+from core.accounts.roles import ORG_KINDS, ROLES
+from core.clock import local
+from core.hookspecs import MenuItem
+from core.modules import owner_of_blueprint
+from core.plugins import collect, installed_modules
+from core.web.urls import public_url
+
+ADMIN_MENU = [
+    MenuItem(_l("Organizations"), "admin.organizations", "core.admin", 10, "admin"),
+    MenuItem(_l("Users"), "admin.users", "core.admin", 20, "admin"),
+    MenuItem(_l("Modules"), "admin.modules", "core.admin", 30, "admin"),
+    MenuItem(_l("Ledger"), "admin.ledger", "core.ledger", 40, "admin"),
+    MenuItem(_l("Jobs"), "admin.jobs", "core.admin", 50, "admin"),
+    MenuItem(_l("Audit log"), "admin.audit", "core.admin", 60, "admin"),
+]
+
+
+def menu_for(user) -> list[MenuItem]:
+    if not user.is_authenticated:
+        return []
+    items = collect("erp_menu_items", user=user) + ADMIN_MENU
+    visible = [i for i in items if i.permission is None or has_permission(user, i.permission)]
+    return sorted(visible, key=lambda i: (i.order, str(i.label)))
+
+
+def format_datetime(value, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    return local(value).strftime(fmt) if value else ""
+
+
+def format_money(value) -> str:
+    if value is None:
+        return ""
+    text = f"{value:,.2f}"
+    if str(get_locale()) == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+        return f"{text}\u00a0€"
+    return f"€{text}"
+
+
+def register(app) -> None:
+    @app.before_request
+    def _hide_uninstalled_modules():
+        owner = owner_of_blueprint(request.blueprint)
+        if owner and owner not in installed_modules():
+            abort(404)
+
+    @app.after_request
+    def _dispatch_jobs(response):
+        if g.pop("erp_jobs_pending", False):
+            from core.jobs import dispatch
+
+            dispatch()
+        return response
+
+    @app.context_processor
+    def _template_globals():
+        return {
+            "menu_items": menu_for(current_user),
+            "current_locale": str(get_locale()),
+            "can": lambda permission, org=None: has_permission(current_user, permission, org),
+            "is_admin": is_admin(current_user),
+            "installed": installed_modules() if current_user.is_authenticated else set(),
+            "role_labels": ROLES,
+            "org_kinds": ORG_KINDS,
+        }
+
+    app.jinja_env.globals["public_url"] = public_url
+    app.jinja_env.filters["dt"] = format_datetime
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["nl2br"] = lambda text: Markup("<br>").join((text or "").splitlines())

@@ -1,0 +1,127 @@
+"""Dashboard, unified calendar, personal iCal feed and health check."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from core import jobs
+from core.accounts.models import User
+from core.calendar import events_for, feed_window, month_grid, to_ics
+from core.clock import PARIS, day_start, today
+from core.extensions import db
+from core.plugins import collect, installed_modules
+
+bp = Blueprint("web", __name__)
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("web/welcome.html")
+    return dashboard()
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    widgets = sorted(collect("erp_dashboard_widgets", user=current_user), key=lambda w: w.order)
+    start = day_start(today())
+    upcoming = events_for(current_user, start, start + timedelta(days=14))[:10]
+    return render_template("web/dashboard.html", widgets=widgets, upcoming=upcoming)
+
+
+def _parse_month(value: str | None) -> date:
+    try:
+        return datetime.strptime(value, "%Y-%m").date() if value else today().replace(day=1)
+    except ValueError:
+        return today().replace(day=1)
+
+
+@bp.route("/calendar")
+@login_required
+def calendar():
+    view = request.args.get("view", "month")
+    if view not in ("month", "week", "list"):
+        view = "month"
+    modules = {m for m in request.args.getlist("module") if m in installed_modules()}
+    first = _parse_month(request.args.get("month"))
+    if view == "month":
+        weeks = month_grid(first.year, first.month)
+    elif view == "week":
+        anchor = first if request.args.get("month") else today()
+        monday = anchor - timedelta(days=anchor.weekday())
+        weeks = [[monday + timedelta(days=i) for i in range(7)]]
+    else:
+        weeks = [[first + timedelta(days=i) for i in range(7 * 6)]]
+    start, end = day_start(weeks[0][0]), day_start(weeks[-1][-1] + timedelta(days=1))
+    events = events_for(current_user, start, end, modules or None)
+    by_day: dict[date, list] = {}
+    for event in events:
+        first_day = _local_day(event.start)
+        last_day = max(first_day, _local_day(event.end, inclusive_end=True))
+        day = first_day
+        while day <= last_day:
+            by_day.setdefault(day, []).append(event)
+            day += timedelta(days=1)
+    prev_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = (first + timedelta(days=32)).replace(day=1)
+    feed_url = (
+        url_for("web.calendar_feed", token=current_user.calendar_token, _external=True)
+        if current_user.calendar_token else None
+    )
+    return render_template(
+        "web/calendar.html", view=view, weeks=weeks, events=events, by_day=by_day, first=first,
+        prev_month=prev_month, next_month=next_month, modules=modules,
+        available=sorted(installed_modules()), feed_url=feed_url, today=today(),
+    )
+
+
+def _local_day(value, inclusive_end: bool = False) -> date:
+    if isinstance(value, datetime):
+        moment = value.astimezone(PARIS)
+        if inclusive_end and moment.time() == datetime.min.time():
+            moment -= timedelta(seconds=1)
+        return moment.date()
+    return value - timedelta(days=1) if inclusive_end else value
+
+
+@bp.route("/calendar/feed/<token>.ics")
+def calendar_feed(token: str):
+    user = db.session.scalar(db.select(User).where(User.calendar_token == token)) if len(token) > 20 else None
+    if user is None or not user.active:
+        abort(404)
+    start, end = feed_window()
+    body = to_ics(events_for(user, start, end), _("Calendar of %(name)s", name=user.name),
+                  current_app.config["PUBLIC_URL"])
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
+
+
+@bp.route("/healthz")
+def healthz():
+    report: dict = {"status": "ok"}
+    try:
+        db.session.execute(text("SELECT 1"))
+        report["database"] = "ok"
+        report["outbox_backlog"] = jobs.backlog()
+    except Exception as exc:  # noqa: BLE001 - health reports, never raises
+        db.session.rollback()
+        report.update(status="degraded", database=f"error: {exc.__class__.__name__}")
+    if current_app.config.get("REDIS_URL"):
+        try:
+            jobs.redis_connection().ping()
+            report["redis"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            report.update(status="degraded", redis=f"error: {exc.__class__.__name__}")
+    else:
+        report["redis"] = "not configured (jobs run in-process)"
+    try:
+        beat = jobs.last_heartbeat()
+    except Exception:  # noqa: BLE001
+        beat = None
+    report["worker_heartbeat"] = beat.isoformat() if beat else None
+    status = 200 if report["database"] == "ok" else 503
+    return jsonify(report), status
