@@ -1,6 +1,8 @@
 """Accounts rules: creating organizations and users, roles, passwords, reset tokens."""
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -186,6 +188,4 @@ def update_profile(user: User, name: str, locale: str) -> None:
 
 
 def logout_everywhere(user: User) -> None:
-    import secrets
-
     user.session_version = secrets.token_hex(8)
