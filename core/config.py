@@ -27,7 +27,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "REDIS_URL": _env("REDIS_URL"),
         # Unset: every module found; empty string: none (the bare core).
         "ERP_MODULES": os.environ.get("ERP_MODULES"),
-        "ERP_MODULE_PATHS": [str(ROOT / "modules")],
+        "ERP_MODULE_PATHS": _env("ERP_MODULE_PATHS", str(ROOT / "modules")),
         "SMTP_URL": _env("SMTP_URL"),
         "MAIL_FROM": _env("MAIL_FROM", "Réseau des ressourceries <noreply@ressourceries.example>"),
         "PUBLIC_URL": _env("PUBLIC_URL", "http://127.0.0.1:5000"),

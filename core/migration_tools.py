@@ -48,12 +48,19 @@ def upgrade(revision: str) -> None:
     command.upgrade(alembic_config(), revision)
 
 
+def stamp(revision: str) -> None:
+    """Record a schema made by create_all as being at ``revision`` (test databases)."""
+    command.stamp(alembic_config(), revision)
+
+
 def downgrade(revision: str) -> None:
     command.downgrade(alembic_config(), revision)
 
 
 def autogenerate(name: str, message: str) -> str:
     """Write the next revision of ``name`` ("core" or a module), diffing only its own tables."""
+    if name != "core":  # the folder must exist before Alembic lists the version locations
+        current_app.extensions["erp"].manifests[name].migrations.mkdir(parents=True, exist_ok=True)
     config = alembic_config(autogenerate=True)
     script = ScriptDirectory.from_config(config)
     if script.get_revisions("heads"):
@@ -65,9 +72,7 @@ def autogenerate(name: str, message: str) -> str:
             if not script.get_revisions("heads") or not _has_branch(script, "core"):
                 head, options = "base", {"branch_label": "core"}
         else:
-            manifest = current_app.extensions["erp"].manifests[name]
-            manifest.migrations.mkdir(parents=True, exist_ok=True)
-            path = manifest.migrations
+            path = current_app.extensions["erp"].manifests[name].migrations
             if _has_branch(script, name):
                 head, options = f"{name}@head", {}
             else:

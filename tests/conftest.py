@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +25,7 @@ from core.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_MODULES = str(ROOT / "tests" / "example_modules")
+sys.path.append(EXAMPLE_MODULES)  # the example module is imported by name, like the loader does
 PASSWORD = "correct-horse-42"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -58,6 +61,9 @@ def schema_template(tmp_path_factory):
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         db.create_all()
+        from core.migration_tools import stamp
+
+        stamp("heads")  # so that installing a module finds its branch already applied
         db.session.remove()
         db.engine.dispose()
     return None if PG_URL else tmp / "template.sqlite"
@@ -209,10 +215,16 @@ def live_server(app):
     server.shutdown()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def smtp_server(app):
     """A real SMTP server (aiosmtpd) on loopback; the app sends to it; messages are collected."""
-    from email import message_from_bytes
+    from email import message_from_bytes, policy
 
     from aiosmtpd.controller import Controller
 
@@ -221,13 +233,13 @@ def smtp_server(app):
             self.messages = []
 
         async def handle_DATA(self, server, session, envelope):
-            self.messages.append(message_from_bytes(envelope.content))
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
             return "250 OK"
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    port = controller.server.sockets[0].getsockname()[1]
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
     yield inbox
     controller.stop()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import marshmallow as ma
 from flask_smorest import Api
@@ -41,17 +42,23 @@ def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     return _page_schemas[item_schema]
 
 
-def paginate(stmt, page: int = 1, per_page: int = 25) -> dict:
+@dataclass(frozen=True)
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def paginate(stmt, page: int = 1, per_page: int = 25) -> Page:
     """One COUNT and one page query, whatever the number of rows."""
     total = db.session.scalar(db.select(db.func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
-    return {
-        "items": items,
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "pages": max(1, math.ceil(total / per_page)),
-    }
+    return Page(items, page, per_page, total)
 
 
 def init_api(app) -> ErpApi:

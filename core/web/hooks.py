@@ -19,8 +19,8 @@ ADMIN_MENU = [
     MenuItem(_l("Organizations"), "admin.organizations", "core.admin", 10, "admin"),
     MenuItem(_l("Users"), "admin.users", "core.admin", 20, "admin"),
     MenuItem(_l("Modules"), "admin.modules", "core.admin", 30, "admin"),
-    MenuItem(_l("Ledger"), "admin.ledger", "core.ledger", 40, "admin"),
-    MenuItem(_l("Jobs"), "admin.jobs", "core.admin", 50, "admin"),
+    MenuItem(_l("Ledger"), "admin.ledger_page", "core.ledger", 40, "admin"),
+    MenuItem(_l("Jobs"), "admin.jobs_page", "core.admin", 50, "admin"),
     MenuItem(_l("Audit log"), "admin.audit", "core.admin", 60, "admin"),
 ]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import request
 
-from core.api import paginate
+from core.api import Page, paginate
 
 PER_PAGE = 25
 
@@ -16,6 +16,6 @@ def page_args() -> tuple[int, int]:
     return page, PER_PAGE
 
 
-def paged(stmt) -> dict:
+def paged(stmt) -> Page:
     page, per_page = page_args()
     return paginate(stmt, page, per_page)
