@@ -100,7 +100,7 @@ def _core_demo() -> DemoNetwork:
         services.grant_role(user, demo.members[key].id, MEMBER_MANAGER)
         demo.users[f"bureau{index + 2}"] = user
     for key, org in demo.members.items():
-        if not any(org.id in u.organization_ids for u in demo.users.values()):
+        if not any(MEMBER_MANAGER in u.roles_in(org.id) for u in demo.users.values()):
             user = services.create_user(email(f"gestion-{key}"), f"Équipe {org.city}", DEMO_PASSWORD)
             services.grant_role(user, org.id, MEMBER_MANAGER)
             demo.users[f"gestion-{key}"] = user

@@ -100,6 +100,13 @@ def calendar_feed(token: str):
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
 
 
+@bp.route("/api/v1/docs")
+def api_docs():
+    """A readable page of the OpenAPI document, rendered on the server (no CDN, no script)."""
+    spec = current_app.extensions["erp_api"].spec.to_dict()
+    return render_template("web/api_docs.html", spec=spec)
+
+
 @bp.route("/healthz")
 def healthz():
     report: dict = {"status": "ok"}

@@ -19,14 +19,14 @@ bp = Blueprint("exemplar", __name__, url_prefix="/exemplar")
 api = ApiBlueprint("exemplar_api", __name__, url_prefix="/api/v1/exemplar", description="Example")
 
 
-def _notes():
-    return scope(db.select(Note).order_by(Note.id), Note.organization_id, current_user, "exemplar.read")
+def _notes(user):
+    return scope(db.select(Note).order_by(Note.id), Note.organization_id, user, "exemplar.read")
 
 
 @bp.route("/")
 @require("exemplar.read")
 def index():
-    notes = db.session.scalars(_notes()).all()
+    notes = db.session.scalars(_notes(current_user)).all()
     return render_template_string("{% for n in notes %}<p>{{ n.text }}</p>{% endfor %}", notes=notes)
 
 
@@ -40,7 +40,7 @@ class NoteSchema(ma.Schema):
 @api.response(200, page_of(NoteSchema))
 @require("exemplar.read")
 def list_notes(args):
-    return paginate(_notes(), args["page"], args["per_page"])
+    return paginate(_notes(current_user), args["page"], args["per_page"])
 
 
 @hookimpl
@@ -70,7 +70,7 @@ def erp_dashboard_widgets(user):
 
 @hookimpl
 def erp_calendar_events(user, start, end):
-    notes = db.session.scalars(_notes().where(Note.due_at >= start, Note.due_at < end))
+    notes = db.session.scalars(_notes(user).where(Note.due_at >= start, Note.due_at < end))
     return [CalendarEvent(f"exemplar-note-{n.id}", n.text, n.due_at, n.due_at + timedelta(hours=1), "exemplar")
             for n in notes]
 
