@@ -55,6 +55,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_HEADERS_ENABLED": False,
+        # A dead Redis must not lock people out: limits fall back to this process's memory.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
     }
     cfg.update(overrides)
     if cfg.get("RATELIMIT_STORAGE_URI") is None:

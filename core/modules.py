@@ -55,11 +55,11 @@ def install(name: str, demo: bool = False, migrate: bool = True) -> list[str]:
     done = []
     for current in order:
         row = db.session.get(InstalledModule, current)
-        if row is not None and row.installed:
-            continue
-        if migrate and has_migrations(current):
+        if migrate and has_migrations(current):  # also brings an installed module to its newest revision
             db.session.commit()
             _migrate(f"{current}@head")
+        if row is not None and row.installed:
+            continue
         row = row or InstalledModule(name=current, version=reg.manifests[current].version)
         row.installed, row.installed_at = True, utcnow()
         row.version = reg.manifests[current].version
