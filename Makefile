@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 translations: install
-	@for dir in $(CATALOGS); do $(PYBABEL) compile --use-fuzzy -d $$dir -D messages >/dev/null || exit 1; done
+	@for dir in $(CATALOGS); do $(PYBABEL) -q compile --use-fuzzy -d $$dir -D messages >/dev/null || exit 1; done
 
 # Extract and merge the catalogs of one part: make i18n PART=core (or PART=modules/pooling).
 i18n: install

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from core import jobs
-from core.accounts.models import User
+from core.accounts.models import Organization, User
+from core.accounts.permissions import is_admin
 from core.calendar import events_for, feed_window, month_grid, to_ics
 from core.clock import PARIS, day_start, today
 from core.extensions import db
@@ -31,7 +32,21 @@ def dashboard():
     widgets = sorted(collect("erp_dashboard_widgets", user=current_user), key=lambda w: w.order)
     start = day_start(today())
     upcoming = events_for(current_user, start, start + timedelta(days=14))[:10]
-    return render_template("web/dashboard.html", widgets=widgets, upcoming=upcoming)
+    summary = _admin_summary() if is_admin(current_user) else None
+    return render_template("web/dashboard.html", widgets=widgets, upcoming=upcoming, summary=summary)
+
+
+def _admin_summary() -> dict:
+    """What a network admin watches: failed jobs, the outbox, the size of the network."""
+    count = lambda model, *where: db.session.scalar(  # noqa: E731
+        db.select(db.func.count()).select_from(model).where(*where))
+    return {
+        "dead_jobs": count(jobs.Job, jobs.Job.status == "dead"),
+        "backlog": jobs.backlog(),
+        "organizations": count(Organization, Organization.active),
+        "users": count(User, User.active),
+        "modules": sorted(installed_modules()),
+    }
 
 
 def _parse_month(value: str | None) -> date:

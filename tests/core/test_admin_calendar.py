@@ -129,3 +129,13 @@ def test_logs_are_json_with_request_id_and_no_secret(app):
     assert entry["request_id"] == "req-12345678" and entry["path"] == "/login"
     assert "correct-horse-42" not in entry["message"] and "password=***" in entry["message"]
     assert "abc" not in entry["message"]
+
+
+def test_each_role_lands_on_its_dashboard(client, make_user, login_as):
+    login_as(make_user("member_staff"))
+    staff = client.get("/").get_data(as_text=True)
+    assert "exemplar widget" in staff and "Le réseau d'un coup d'œil" not in staff
+    client.post("/logout")
+    login_as(make_user("network_admin"))
+    admin = client.get("/").get_data(as_text=True)
+    assert "Le réseau d'un coup d'œil" in admin and "Modules installés : exemplar" in admin
