@@ -28,7 +28,7 @@ def test_french_catalog_is_complete(path):
 
 
 def test_every_part_with_templates_or_forms_has_catalogs():
-    parts = [ROOT / "core"] + [p for p in (ROOT / "modules").iterdir() if (p / "__manifest__.py").is_file()]
+    parts = [ROOT / "core"] + [p for p in ROOT.glob("modules/*") if (p / "__manifest__.py").is_file()]
     for part in parts:
         for lang in ("fr", "en"):
             assert (part / "translations" / lang / "LC_MESSAGES" / "messages.po").is_file(), f"{part.name}/{lang}"
