@@ -30,7 +30,7 @@ class MenuItem:
 @dataclass(frozen=True)
 class Widget:
     title: Any
-    render: Callable[[], str]  # returns safe HTML for the dashboard card
+    render: Callable[[], str]  # HTML for the card, from an autoescaped template (inserted as is)
     order: int = 100
     width: int = 6  # Bootstrap columns out of 12
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -24,6 +24,11 @@ def home():
     if not current_user.is_authenticated:
         return render_template("web/welcome.html")
     return dashboard()
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.route("/dashboard")
@@ -115,7 +120,7 @@ def calendar_feed(token: str):
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
 
 
-@bp.route("/api/v1/docs")
+@bp.route("/api-docs")
 def api_docs():
     """A readable page of the OpenAPI document, rendered on the server (no CDN, no script)."""
     spec = current_app.extensions["erp_api"].spec.to_dict()

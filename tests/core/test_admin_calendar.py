@@ -134,7 +134,7 @@ def test_logs_are_json_with_request_id_and_no_secret(app):
 def test_each_role_lands_on_its_dashboard(client, make_user, login_as):
     login_as(make_user("member_staff"))
     staff = client.get("/").get_data(as_text=True)
-    assert "exemplar widget" in staff and "Le réseau d'un coup d'œil" not in staff
+    assert "<p>exemplar widget</p>" in staff and "Le réseau d'un coup d'œil" not in staff
     client.post("/logout")
     login_as(make_user("network_admin"))
     admin = client.get("/").get_data(as_text=True)

@@ -78,5 +78,5 @@ def test_openapi_document_and_docs_page(client):
     assert spec["openapi"].startswith("3.") and "/api/v1/organizations" in spec["paths"]
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert "/api/v1/exemplar/notes" in spec["paths"]
-    docs = client.get("/api/v1/docs")
+    docs = client.get("/api-docs")
     assert docs.status_code == 200 and "/api/v1/organizations" in docs.get_data(as_text=True)

@@ -1,0 +1,83 @@
+"""Playwright with Debian's chromium against the app served on 127.0.0.1 with the demo network.
+
+Skipped with a clear message only when chromium is truly absent (`.ci/run` installs it)."""
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from core.demo import DEMO_PASSWORD, email, load_demo
+from core.extensions import db
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def erp_modules():
+    return None  # the journeys use every module
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed (apt-get install chromium); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def site(app):
+    """The app with the demo network, served by a threaded server on a free loopback port."""
+    load_demo()
+    db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()
+    assert errors == [], f"browser console errors (CSP violations included): {errors}"
+
+
+def log_in(page, site: str, who: str) -> None:
+    page.goto(f"{site}/login")
+    page.get_by_label("Adresse e-mail").or_(page.get_by_label("E-mail")).fill(email(who))
+    page.get_by_label("Mot de passe").or_(page.get_by_label("Password")).fill(DEMO_PASSWORD)
+    page.locator("form input[type=submit]").click()
+    page.wait_for_url(f"{site}/dashboard")
+
+
+def check_accessibility(page) -> None:
+    """axe-core on the current page: no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"{page.url}: {bad}"
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
