@@ -1,9 +1,5 @@
 """The outbox: in-process runs, retries, once-per-minute ticks, Redis outages and a real RQ worker."""
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +8,7 @@ from core.db import utcnow
 from core.extensions import db
 from exemplar.jobs import fail_always, touch_note
 from exemplar.models import Note
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.faults.servers import run_worker_burst
 
 
 @pytest.fixture
@@ -86,18 +81,6 @@ def test_stale_running_job_is_recovered(app, note):
     assert note.ticks == 1
 
 
-def _worker_env(app, redis_url: str) -> dict:
-    return {
-        **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "REDIS_URL": redis_url,
-        "ERP_MODULES": "exemplar",
-        "ERP_MODULE_PATHS": os.pathsep.join(app.config["ERP_MODULE_PATHS"]),
-        "SECRET_KEY": "test-secret",
-        "ERP_INSTANCE_PATH": app.config["UPLOAD_FOLDER"],
-    }
-
-
 def test_outbox_waits_while_redis_is_down_then_a_real_worker_runs_it(app, note, redis_url):
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there: Redis is down
     job = jobs.enqueue(touch_note, note.id)
@@ -111,8 +94,7 @@ def test_outbox_waits_while_redis_is_down_then_a_real_worker_runs_it(app, note, 
     db.session.refresh(job)
     assert job.status == "enqueued"
     db.session.commit()
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--burst"],
-                            cwd=ROOT, env=_worker_env(app, redis_url), capture_output=True, text=True, timeout=120)
+    result = run_worker_burst(app, redis_url)
     assert result.returncode == 0, result.stderr[-2000:]
     db.session.expire_all()
     assert db.session.get(jobs.Job, job.id).status == "done"
