@@ -127,6 +127,12 @@ def api_docs():
     return render_template("web/api_docs.html", spec=spec)
 
 
+@bp.route("/ping")
+def ping():
+    """Liveness without touching the database (load balancers, and the benchmarks' floor)."""
+    return Response("pong", mimetype="text/plain")
+
+
 @bp.route("/healthz")
 def healthz():
     report: dict = {"status": "ok"}

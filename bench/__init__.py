@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench generate|load|report` (see bench/README.md)."""
