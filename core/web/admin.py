@@ -14,7 +14,7 @@ from core.audit import AuditEntry
 from core.errors import DomainError
 from core.extensions import db
 from core.web.forms import attach_error
-from core.web.pagination import paged
+from core.web.pagination import matching, paged, search_term
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ORG_FIELDS = ("name", "kind", "email", "phone", "address", "city", "region", "latitude", "longitude", "active")
@@ -23,10 +23,8 @@ ORG_FIELDS = ("name", "kind", "email", "phone", "address", "city", "region", "la
 @bp.route("/organizations")
 @require("core.admin")
 def organizations():
-    q = request.args.get("q", "").strip()[:100]
-    stmt = db.select(Organization).order_by(Organization.name)
-    if q:
-        stmt = stmt.where(Organization.name.ilike(f"%{q}%") | Organization.city.ilike(f"%{q}%"))
+    q = search_term()
+    stmt = matching(db.select(Organization).order_by(Organization.name), q, Organization.name, Organization.city)
     return render_template("admin/organizations.html", page=paged(stmt), q=q)
 
 
@@ -54,10 +52,8 @@ def organization(org_id: int | None = None):
 @bp.route("/users")
 @require("core.admin")
 def users():
-    q = request.args.get("q", "").strip()[:100]
-    stmt = db.select(User).order_by(User.name)
-    if q:
-        stmt = stmt.where(User.name.ilike(f"%{q}%") | User.email.ilike(f"%{q}%"))
+    q = search_term()
+    stmt = matching(db.select(User).order_by(User.name), q, User.name, User.email)
     return render_template("admin/users.html", page=paged(stmt), q=q)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import request
+from sqlalchemy import or_
 
 from core.api import Page, paginate
 
@@ -19,3 +20,12 @@ def page_args() -> tuple[int, int]:
 def paged(stmt) -> Page:
     page, per_page = page_args()
     return paginate(stmt, page, per_page)
+
+
+def search_term() -> str:
+    return request.args.get("q", "").strip()[:100]
+
+
+def matching(stmt, term: str, *columns):
+    """Rows where any of ``columns`` contains ``term`` (case-insensitive); all rows if it is empty."""
+    return stmt.where(or_(*(column.ilike(f"%{term}%") for column in columns))) if term else stmt

@@ -139,3 +139,13 @@ def test_each_role_lands_on_its_dashboard(client, make_user, login_as):
     login_as(make_user("network_admin"))
     admin = client.get("/").get_data(as_text=True)
     assert "Le réseau d'un coup d'œil" in admin and "Modules installés : exemplar" in admin
+
+
+def test_admin_lists_search_and_paginate(admin_client, make_org):
+    for n in range(30):
+        make_org(f"Recyclerie {n:02d}", city="Blois" if n == 7 else "Tours")
+    page = admin_client.get("/admin/organizations?q=blois").get_data(as_text=True)
+    assert "Recyclerie 07" in page and "Recyclerie 08" not in page
+    first = admin_client.get("/admin/organizations").get_data(as_text=True)
+    assert "Page 1 sur 2" in first and "Recyclerie 24" in first and "Recyclerie 25" not in first
+    assert "Recyclerie 29" in admin_client.get("/admin/organizations?page=2").get_data(as_text=True)
