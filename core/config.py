@@ -39,6 +39,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "LANGUAGES": ["fr", "en"],
         "LOGIN_LIMITS": _env("LOGIN_LIMITS", "10 per minute"),
         "LOGIN_ACCOUNT_LIMITS": _env("LOGIN_ACCOUNT_LIMITS", "5 per 15 minutes"),
+        "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": int(_env("PASSWORD_RESET_MAX_AGE", "3600")),
         "JOBS_MAX_ATTEMPTS": int(_env("JOBS_MAX_ATTEMPTS", "5")),
         "JOBS_INLINE_TICKER": _env("JOBS_INLINE_TICKER", "0") == "1",

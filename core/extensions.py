@@ -1,6 +1,8 @@
 """One instance of each Flask extension, bound in create_app."""
-from flask_babel import Babel
+from flask import current_app
+from flask_babel import Babel, Domain
 from flask_bootstrap import Bootstrap5
+from werkzeug.utils import cached_property
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -10,10 +12,26 @@ from flask_wtf import CSRFProtect
 
 from core.db import Base
 
+
+
+class AppDomain(Domain):
+    """Translations cached per app: each app merges the catalogs of its own modules (Flask-Babel's
+    cache is process-wide and keyed by locale only, so a second app would get the first's)."""
+
+    def get_translations_cache(self, ctx):
+        return current_app.extensions.setdefault("erp_translations", {})
+
+
+class ErpBabel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return AppDomain(domain=self.domain)
+
+
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = ErpBabel()
 migrate = Migrate()
 bootstrap = Bootstrap5()
 # Limits are declared on the login view; nothing is limited by default.

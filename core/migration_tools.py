@@ -33,11 +33,23 @@ def include_object(obj, name, type_, reflected, compare_to):
 
 @migrate.configure
 def _version_locations(config):
-    manifests = current_app.extensions["erp"].manifests.values()
+    # Every module found in the module paths, loaded or not: a database may carry the revision of
+    # a module this process does not load (ERP_MODULES is a subset), and Alembic must know it.
+    from core.loader import discover
+
+    manifests = discover(current_app.config["ERP_MODULE_PATHS"]).values()
     locations = [str(CORE_VERSIONS)] + [str(m.migrations) for m in manifests if m.migrations.is_dir()]
     config.set_main_option("version_locations", " ".join(locations))
     config.set_main_option("path_separator", "space")
     return config
+
+
+def upgrade_loaded() -> None:
+    """Bring core and every loaded module that has migrations to its head."""
+    upgrade("core@head")
+    for manifest in current_app.extensions["erp"].manifests.values():
+        if manifest.migrations.is_dir():
+            upgrade(f"{manifest.name}@head")
 
 
 def alembic_config(autogenerate: bool = False):
@@ -64,7 +76,7 @@ def autogenerate(name: str, message: str) -> str:
     config = alembic_config(autogenerate=True)
     script = ScriptDirectory.from_config(config)
     if script.get_revisions("heads"):
-        upgrade("heads")
+        upgrade_loaded()
     current_app.config["ERP_MIGRATION_SCOPE"] = name
     try:
         if name == "core":

@@ -42,6 +42,8 @@ def _base_config(url: str, tmp: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # scrypt costs ~50 ms a hash; thousands of fixture users would dominate the suite.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "REDIS_URL": None,
         "SMTP_URL": None,
         "UPLOAD_FOLDER": str(tmp / "uploads"),

@@ -18,7 +18,10 @@ def urls(app, ident: int):
         values = {}
         for arg, converter in rule._converters.items():
             kind = type(converter).__name__
-            values[arg] = ident if kind in ("IntegerConverter",) else ("x" * 24 if arg == "token" else "x")
+            if kind == "AnyConverter":
+                values[arg] = sorted(converter.items)[0]
+            else:
+                values[arg] = ident if kind == "IntegerConverter" else ("x" * 24 if arg == "token" else "x")
         with app.test_request_context():
             from flask import url_for
 

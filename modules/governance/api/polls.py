@@ -1,0 +1,201 @@
+"""API of bodies, meetings, polls, ballots, proxies and results."""
+from __future__ import annotations
+
+from flask_login import current_user
+
+from core.accounts.permissions import has_permission, require
+from core.api import PageArgs, page_of, paginate
+from core.errors import Conflict, NotFound
+from core.extensions import db
+from modules.governance.api import api
+from modules.governance.api.schemas import (BallotInSchema, BodySchema, MeetingSchema, PollSchema, ProxyInSchema,
+                                            ProxySchema, PublishedBallotSchema, QuorumSchema, ReceiptSchema,
+                                            SeatSchema)
+from modules.governance.models import Body, Meeting, Poll
+from modules.governance.paging import page_of_list
+from modules.governance.services import polls as services
+from modules.governance.services import voting
+from modules.governance.services.common import MANAGE, VIEW, VOTE
+from modules.governance.services.meetings import live_quorum
+from modules.governance.services.results import poll_result
+from modules.governance.tally.canonical import weight_text
+
+
+def _poll(poll_id: int) -> Poll:
+    poll = db.session.get(Poll, poll_id)
+    if poll is None or (poll.status == "draft" and not has_permission(current_user, MANAGE)):
+        raise NotFound("Not found.")
+    if (poll.status == "scheduled" and services.state(poll) != "scheduled") or \
+            (poll.status == "open" and services.state(poll) == "closed"):
+        poll = services.advance(poll.id)
+        db.session.commit()
+    poll.state = services.state(poll)
+    return poll
+
+
+@api.route("/bodies")
+@api.arguments(PageArgs, location="query")
+@api.response(200, page_of(BodySchema))
+@require(VIEW)
+def list_bodies(args):
+    return paginate(db.select(Body).order_by(Body.name), args["page"], args["per_page"])
+
+
+@api.route("/meetings")
+@api.arguments(PageArgs, location="query")
+@api.response(200, page_of(MeetingSchema))
+@require(VIEW)
+def list_meetings(args):
+    return paginate(db.select(Meeting).order_by(Meeting.starts_at.desc()), args["page"], args["per_page"])
+
+
+@api.route("/meetings/<int:meeting_id>/quorum")
+@api.response(200, QuorumSchema)
+@require(VIEW)
+def meeting_quorum(meeting_id: int):
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("Not found.")
+    return live_quorum(meeting)
+
+
+@api.route("/polls")
+@api.arguments(PageArgs, location="query")
+@api.response(200, page_of(PollSchema))
+@require(VIEW)
+def list_polls(args):
+    stmt = db.select(Poll).order_by(Poll.closes_at.desc(), Poll.id.desc())
+    if not has_permission(current_user, MANAGE):
+        stmt = stmt.where(Poll.status != "draft")
+    page = paginate(stmt, args["page"], args["per_page"])
+    for poll in page.items:
+        poll.state = services.state(poll)
+    return page
+
+
+@api.route("/polls", methods=["POST"])
+@api.arguments(PollSchema)
+@api.response(201, PollSchema)
+@require(MANAGE)
+def create_poll(data):
+    body = db.session.get(Body, data.pop("body_id"))
+    if body is None:
+        raise NotFound("Unknown body.", field="body_id")
+    meeting_id = data.pop("meeting_id")
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
+    poll = services.create_poll(current_user, body, data.pop("options", []) or [], meeting=meeting, **data)
+    db.session.commit()
+    poll.state = services.state(poll)
+    return poll
+
+
+@api.route("/polls/<int:poll_id>")
+@api.response(200, PollSchema)
+@require(VIEW)
+def get_poll(poll_id: int):
+    return _poll(poll_id)
+
+
+@api.route("/polls/<int:poll_id>/publish", methods=["POST"])
+@api.response(200, PollSchema)
+@require(MANAGE)
+def publish_poll(poll_id: int):
+    poll = services.publish_poll(current_user, _poll(poll_id).id)
+    db.session.commit()
+    poll.state = services.state(poll)
+    return poll
+
+
+@api.route("/polls/<int:poll_id>/seats")
+@api.response(200, SeatSchema(many=True))
+@require(VOTE)
+def my_seats(poll_id: int):
+    poll = _poll(poll_id)
+    seats = voting.casting_voters(current_user, poll)
+    voted = voting.voted_ids(poll.id, [s.id for s in seats])
+    return [{"voter_id": s.id, "label": s.label, "weight": s.weight, "by_proxy": s.proxy_holder_id is not None,
+             "voted": s.id in voted} for s in seats]
+
+
+@api.route("/polls/<int:poll_id>/ballots", methods=["POST"])
+@api.arguments(BallotInSchema)
+@api.response(201, ReceiptSchema)
+@require(VOTE)
+def cast(data, poll_id: int):
+    poll = _poll(poll_id)
+    code = voting.cast_ballot(current_user, poll.id, data["voter_id"], data["choice"], receipt=data["receipt"])
+    db.session.commit()
+    return {"receipt": code}
+
+
+@api.route("/polls/<int:poll_id>/ballots")
+@api.arguments(PageArgs, location="query")
+@api.response(200, page_of(PublishedBallotSchema))
+@require(VIEW)
+def published(args, poll_id: int):
+    poll = _poll(poll_id)
+    if poll.status != "closed":
+        raise Conflict("Ballots are published once the poll is closed.")
+    return page_of_list(poll_result(poll).ballots, args["page"], args["per_page"])
+
+
+def _fraction(value) -> str:
+    return weight_text(value.numerator / value.denominator) if hasattr(value, "numerator") else weight_text(value)
+
+
+def result_payload(poll: Poll) -> dict:
+    result = poll_result(poll)
+    tally = result.tally
+    data = {
+        "poll": poll.id, "method": poll.method, "options": [o.label for o in poll.options],
+        "eligible": {"voters": result.eligible_count, "weight": weight_text(result.eligible_weight)},
+        "voted": {"voters": tally.voted_count, "weight": weight_text(tally.voted_weight)},
+        "quorum": {"kind": tally.quorum.kind, "required": str(float(tally.quorum.required)),
+                   "participation": str(round(float(tally.quorum.participation), 6)), "reached": tally.quorum.reached},
+        "winners": tally.winners, "passed": tally.passed, "result_hash": result.hash,
+        "sealed_hash": poll.result_hash, "hash_matches": result.hash_matches,
+    }
+    if tally.counts is not None:
+        data["counts"] = {str(k): {"ballots": tally.counts.ballots[k], "weight": weight_text(tally.counts.weight[k])}
+                          for k in tally.counts.ballots}
+        data["blank"] = {"ballots": tally.counts.blank_ballots, "weight": weight_text(tally.counts.blank_weight)}
+    if tally.decision is not None:
+        data["decision"] = {"rule": tally.decision.rule, "for": _fraction(tally.decision.in_favour),
+                            "against": _fraction(tally.decision.against), "base": _fraction(tally.decision.base),
+                            "abstentions": poll.abstentions}
+    if tally.schulze is not None:
+        data["schulze"] = {"ranking": tally.schulze.ranking,
+                           "pairwise": [[weight_text(v) for v in row] for row in tally.schulze.matrix],
+                           "strongest_paths": [[weight_text(v) for v in row] for row in tally.schulze.paths],
+                           "unweighted_ranking": tally.schulze_unweighted.ranking}
+    if tally.judgment is not None:
+        data["judgment"] = {"ranking": tally.judgment.ranking,
+                            "options": [{"median": o.median, "sign": o.sign, "above": str(float(o.above)),
+                                         "below": str(float(o.below))} for o in tally.judgment.options]}
+    return data
+
+
+@api.route("/polls/<int:poll_id>/results")
+@api.response(200)
+@require(VIEW)
+def results(poll_id: int):
+    return result_payload(_poll(poll_id))
+
+
+@api.route("/proxies", methods=["POST"])
+@api.arguments(ProxyInSchema)
+@api.response(201, ProxySchema)
+@require(VOTE)
+def give_proxy(data):
+    proxy = voting.grant_proxy(current_user, data["grantor_id"], data["holder_id"], meeting_id=data["meeting_id"],
+                               poll_id=data["poll_id"])
+    db.session.commit()
+    return proxy
+
+
+@api.route("/proxies/<int:proxy_id>", methods=["DELETE"])
+@api.response(204)
+@require(VOTE)
+def revoke(proxy_id: int):
+    voting.revoke_proxy(current_user, proxy_id)
+    db.session.commit()

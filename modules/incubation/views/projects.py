@@ -1,0 +1,198 @@
+"""Projects: list, page with timeline, application and review, coaches, milestones, journal, pipeline."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core import uploads
+from core.accounts.models import User
+from core.accounts.permissions import require
+from core.charts import chart, svg_response
+from core.errors import DomainError, NotFound
+from core.extensions import db
+from core.web.forms import attach_error
+from core.web.pagination import paged
+from modules.incubation.forms import (ApplyForm, CoachForm, JournalForm, MilestoneReviewForm, ProjectForm, ReviewForm,
+                              SubmitMilestoneForm)
+from modules.incubation.models import Project, Track
+from modules.incubation.services import projects as service
+from modules.incubation.services import reports, tracks
+from modules.incubation.services.access import can_mentor, get_project, is_coordinator, is_holder, visible_projects
+from modules.incubation.views import bp
+
+
+@bp.route("/projects")
+@login_required
+def projects():
+    from core.accounts.models import Organization
+
+    q = request.args.get("q", "").strip()[:100]
+    stmt = (visible_projects(current_user).join(Project.organization).options(db.joinedload(Project.stage))
+            .order_by(Organization.name))
+    if q:
+        stmt = stmt.where(Organization.name.ilike(f"%{q}%"))
+    return render_template("incubation/projects.html", page=paged(stmt), q=q)
+
+
+def _page(project: Project, **forms):
+    mentor = can_mentor(current_user, project)
+    holder = is_holder(current_user, project)
+    apply_form = forms.get("apply_form") or ApplyForm(prefix="apply")
+    apply_form.track_id.choices = [(t.id, t.name) for t in db.session.scalars(
+        db.select(Track).where(Track.active.is_(True)).order_by(Track.name))]
+    coach_form = forms.get("coach_form") or CoachForm(prefix="coach")
+    if is_coordinator(current_user):
+        coach_form.user_id.choices = [(u.id, f"{u.name} ({u.email})") for u in db.session.scalars(
+            db.select(User).where(User.active.is_(True)).order_by(User.name))]
+    return render_template(
+        "incubation/project.html", project=project, holder=holder, mentor=mentor,
+        coordinator=is_coordinator(current_user), milestones=tracks.project_milestones(project),
+        timeline=reports.timeline(current_user, project),
+        journal=db.session.scalars(service.journal(current_user, project).limit(50)).all() if mentor else [],
+        project_form=forms.get("project_form") or ProjectForm(prefix="project", obj=project),
+        apply_form=apply_form, review_form=forms.get("review_form") or ReviewForm(prefix="review"),
+        coach_form=coach_form, journal_form=forms.get("journal_form") or JournalForm(prefix="journal"),
+        submit_form=SubmitMilestoneForm(prefix="submit"), milestone_review_form=MilestoneReviewForm(prefix="mreview"))
+
+
+@bp.route("/projects/<int:project_id>")
+@login_required
+def project(project_id: int):
+    return _page(get_project(current_user, project_id))
+
+
+def _post(project_id: int, form_class, prefix: str, action, form_name: str, message: str):
+    """Shared flow of the forms posted on the project page: validate, call, commit or show errors."""
+    project = get_project(current_user, project_id, lock=True)
+    form = form_class(prefix=prefix)
+    if form_name == "apply_form":
+        form.track_id.choices = [(t.id, t.name) for t in db.session.scalars(db.select(Track))]
+    if form_name == "coach_form":
+        form.user_id.choices = [(u.id, u.name) for u in db.session.scalars(db.select(User))]
+    if form.validate_on_submit():
+        try:
+            action(project, form)
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("incubation.project", project_id=project_id))
+        except NotFound:
+            raise
+        except DomainError as error:
+            attach_error(form, error)
+            project = get_project(current_user, project_id)
+    return _page(project, **{form_name: form}), 422
+
+
+@bp.route("/projects/<int:project_id>/describe", methods=["POST"])
+@login_required
+def describe(project_id: int):
+    return _post(project_id, ProjectForm, "project", lambda p, f: service.update_description(
+        current_user, p, f.territory.data, f.maturity.data, f.team.data, f.needs.data),
+        "project_form", _("The project is saved."))
+
+
+@bp.route("/projects/<int:project_id>/apply", methods=["POST"])
+@login_required
+def apply(project_id: int):
+    return _post(project_id, ApplyForm, "apply", lambda p, f: service.apply(
+        current_user, p, f.track_id.data, f.motivation.data), "apply_form", _("Your application is sent."))
+
+
+@bp.route("/projects/<int:project_id>/review", methods=["POST"])
+@require("incubation.manage")
+def review(project_id: int):
+    return _post(project_id, ReviewForm, "review", lambda p, f: service.review(
+        current_user, p, f.decision.data, f.note.data), "review_form", _("The decision is sent."))
+
+
+@bp.route("/projects/<int:project_id>/coaches", methods=["POST"])
+@require("incubation.manage")
+def add_coach(project_id: int):
+    return _post(project_id, CoachForm, "coach", lambda p, f: service.assign_coach(
+        current_user, p, f.user_id.data), "coach_form", _("The coach is assigned."))
+
+
+@bp.route("/projects/<int:project_id>/coaches/<int:user_id>/remove", methods=["POST"])
+@require("incubation.manage")
+def remove_coach(project_id: int, user_id: int):
+    service.remove_coach(current_user, get_project(current_user, project_id), user_id)
+    db.session.commit()
+    flash(_("The coach is removed."), "success")
+    return redirect(url_for("incubation.project", project_id=project_id))
+
+
+@bp.route("/projects/<int:project_id>/journal", methods=["POST"])
+@login_required
+def write_journal(project_id: int):
+    return _post(project_id, JournalForm, "journal", lambda p, f: service.write_journal(
+        current_user, p, f.body.data, f.written_on.data), "journal_form", _("The entry is added."))
+
+
+@bp.route("/projects/<int:project_id>/milestones/<int:pm_id>/submit", methods=["POST"])
+@login_required
+def submit_milestone(project_id: int, pm_id: int):
+    project = get_project(current_user, project_id, lock=True)
+    form = SubmitMilestoneForm(prefix="submit")
+    try:
+        form.validate_on_submit() or _raise_first(form)
+        pm = tracks.get_project_milestone(project, pm_id)
+        tracks.submit_milestone(current_user, project, pm, form.note.data, request.files.getlist("submit-files"))
+        db.session.commit()
+        flash(_("The milestone is submitted to your coaches."), "success")
+    except NotFound:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    return redirect(url_for("incubation.project", project_id=project_id, _anchor=f"milestone-{pm_id}"))
+
+
+@bp.route("/projects/<int:project_id>/milestones/<int:pm_id>/review", methods=["POST"])
+@login_required
+def review_milestone(project_id: int, pm_id: int):
+    project = get_project(current_user, project_id, lock=True)
+    form = MilestoneReviewForm(prefix="mreview")
+    try:
+        form.validate_on_submit() or _raise_first(form)
+        pm = tracks.get_project_milestone(project, pm_id)
+        tracks.review_milestone(current_user, project, pm, form.decision.data, form.comment.data)
+        db.session.commit()
+        flash(_("The milestone is reviewed."), "success")
+    except NotFound:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    return redirect(url_for("incubation.project", project_id=project_id, _anchor=f"milestone-{pm_id}"))
+
+
+def _raise_first(form) -> None:
+    """Small forms posted from a list: report the first field error as a message."""
+    for name, errors in form.errors.items():
+        label = getattr(form, name).label.text if hasattr(form, name) else name
+        raise DomainError(f"{label}: {errors[0]}", name)
+    raise DomainError(_("The form has expired; try again."))
+
+
+@bp.route("/documents/<int:document_id>")
+@login_required
+def document(document_id: int):
+    doc = tracks.get_document(current_user, document_id)
+    return uploads.send(doc.stored_name, doc.original_name, doc.content_type)
+
+
+@bp.route("/pipeline")
+@require("incubation.manage")
+def pipeline():
+    q = request.args.get("q", "").strip()[:100]
+    labels, series = reports.projects_per_stage_and_year(current_user)
+    return render_template("incubation/pipeline.html", groups=reports.pipeline(current_user, q), q=q,
+                           labels=labels, series=series, thresholds=reports.stalled_thresholds())
+
+
+@bp.route("/pipeline/chart.svg")
+@require("incubation.manage")
+def pipeline_chart():
+    labels, series = reports.projects_per_stage_and_year(current_user)
+    return svg_response(chart("stacked", _("Projects per stage and year of entry"), labels, series))

@@ -1,0 +1,212 @@
+"""/api/v1/observatory: periods, indicators, reports (same rules as the pages), figures."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from core.accounts.permissions import require
+from core.api import PageArgs, page_of, paginate
+from core.api.problems import problem
+from core.clock import today
+from core.extensions import db
+from modules.observatory.models import Indicator, Period, Report
+from modules.observatory.services import figures, reports
+from modules.observatory.services.catalog import label_of
+from modules.observatory.services.values import FigureErrors
+
+api = Blueprint("observatory_api", __name__, url_prefix="/api/v1/observatory",
+                description="Activity observatory: reports per period and aggregated figures")
+
+
+@api.errorhandler(FigureErrors)
+def _figure_errors(error: FigureErrors):
+    db.session.rollback()
+    return problem(422, "Unprocessable Entity", error.message, {k: [v] for k, v in error.errors.items()})
+
+
+class PeriodSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    kind = ma.fields.String(metadata={"example": "quarter"})
+    year = ma.fields.Integer(metadata={"example": 2025})
+    number = ma.fields.Integer(metadata={"example": 2})
+    start_on = ma.fields.Date()
+    end_on = ma.fields.Date(metadata={"description": "exclusive"})
+    due_on = ma.fields.Date()
+
+
+class IndicatorSchema(ma.Schema):
+    code = ma.fields.String(metadata={"example": "collected_furniture"})
+    label = ma.fields.Function(label_of)
+    theme = ma.fields.String(metadata={"example": "collection"})
+    unit = ma.fields.String(metadata={"example": "t"})
+    decimals = ma.fields.Integer()
+    stock = ma.fields.Boolean()
+
+
+class FiguresField(ma.fields.Dict):
+    """{indicator code: figure}; figures may be numbers or strings with a decimal comma."""
+
+    def __init__(self, **kwargs):
+        super().__init__(keys=ma.fields.String(), values=ma.fields.Raw(allow_none=True), **kwargs)
+
+
+class ReportSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    organization_id = ma.fields.Integer()
+    period_id = ma.fields.Integer()
+    status = ma.fields.String(metadata={"example": "draft"})
+    late = ma.fields.Boolean()
+    submitted_at = ma.fields.DateTime()
+    validated_at = ma.fields.DateTime()
+    return_comment = ma.fields.String(allow_none=True)
+    figures = ma.fields.Function(lambda r: {k: str(v) for k, v in reports.figures_of(r).items()})
+
+
+class OpenReportSchema(ma.Schema):
+    organization_id = ma.fields.Integer(required=True, metadata={"example": 3})
+    period_id = ma.fields.Integer(required=True, metadata={"example": 5})
+
+
+class ReportFilterSchema(PageArgs):
+    period_id = ma.fields.Integer()
+    status = ma.fields.String(validate=ma.validate.OneOf(["draft", "submitted", "returned", "validated"]))
+
+
+class FiguresSchema(ma.Schema):
+    figures = FiguresField(required=True, metadata={"example": {"collected_furniture": "12,5", "recycled": 3}})
+
+
+class CorrectionSchema(FiguresSchema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class CommentSchema(ma.Schema):
+    comment = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class YearArgs(ma.Schema):
+    year = ma.fields.Integer(load_default=lambda: today().year, validate=ma.validate.Range(2000, 2100),
+                             metadata={"example": 2025, "description": "default: the current year"})
+
+
+class FigureRowSchema(ma.Schema):
+    code = ma.fields.String()
+    label = ma.fields.String()
+    unit = ma.fields.String()
+    current = ma.fields.Decimal(as_string=True, allow_none=True)
+    previous = ma.fields.Decimal(as_string=True, allow_none=True)
+
+
+class FiguresOfYearSchema(ma.Schema):
+    year = ma.fields.Integer()
+    reuse_rate = ma.fields.Decimal(as_string=True, allow_none=True)
+    previous_reuse_rate = ma.fields.Decimal(as_string=True, allow_none=True)
+    rows = ma.fields.List(ma.fields.Nested(FigureRowSchema))
+    contributed = ma.fields.List(ma.fields.Nested(FigureRowSchema))
+
+
+@api.route("/periods")
+@api.arguments(PageArgs, location="query")
+@api.response(200, page_of(PeriodSchema))
+@require("observatory.view")
+def list_periods(args):
+    return paginate(db.select(Period).order_by(Period.start_on.desc()), args["page"], args["per_page"])
+
+
+@api.route("/indicators")
+@api.response(200, IndicatorSchema(many=True))
+@require("observatory.view")
+def list_indicators():
+    return db.session.scalars(db.select(Indicator).where(Indicator.active).order_by(Indicator.position)).all()
+
+
+@api.route("/reports")
+@api.arguments(ReportFilterSchema, location="query")
+@api.response(200, page_of(ReportSchema))
+@require("observatory.view")
+def list_reports(args):
+    stmt = reports.visible_reports(current_user)
+    if "period_id" in args:
+        stmt = stmt.where(Report.period_id == args["period_id"])
+    if "status" in args:
+        stmt = stmt.where(Report.status == args["status"])
+    return paginate(stmt, args["page"], args["per_page"])
+
+
+@api.route("/reports", methods=["POST"])
+@api.arguments(OpenReportSchema)
+@api.response(200, ReportSchema)
+@require("observatory.report")
+def open_report(data):
+    report = reports.open_report(current_user, data["organization_id"], data["period_id"])
+    db.session.commit()
+    return report
+
+
+@api.route("/reports/<int:report_id>")
+@api.response(200, ReportSchema)
+@require("observatory.view")
+def get_report(report_id):
+    return reports.get_report(current_user, report_id)
+
+
+@api.route("/reports/<int:report_id>/figures", methods=["PUT"])
+@api.arguments(FiguresSchema)
+@api.response(200, ReportSchema)
+@require("observatory.report")
+def save_figures(data, report_id):
+    report = reports.save_draft(current_user, report_id, data["figures"])
+    db.session.commit()
+    return report
+
+
+def _transition(action, report_id, *args):
+    report = action(current_user, report_id, *args)
+    db.session.commit()
+    return report
+
+
+@api.route("/reports/<int:report_id>/submit", methods=["POST"])
+@api.response(200, ReportSchema)
+@require("observatory.report")
+def submit(report_id):
+    return _transition(reports.submit, report_id)
+
+
+@api.route("/reports/<int:report_id>/validate", methods=["POST"])
+@api.response(200, ReportSchema)
+@require("observatory.coordinate")
+def validate(report_id):
+    return _transition(reports.validate, report_id)
+
+
+@api.route("/reports/<int:report_id>/return", methods=["POST"])
+@api.arguments(CommentSchema)
+@api.response(200, ReportSchema)
+@require("observatory.coordinate")
+def return_report(data, report_id):
+    return _transition(reports.return_report, report_id, data["comment"])
+
+
+@api.route("/reports/<int:report_id>/correct", methods=["POST"])
+@api.arguments(CorrectionSchema)
+@api.response(200, ReportSchema)
+@require("observatory.coordinate")
+def correct(data, report_id):
+    return _transition(reports.correct, report_id, data["figures"], data["reason"])
+
+
+@api.route("/figures/region")
+@api.arguments(YearArgs, location="query")
+@api.response(200, FiguresOfYearSchema)
+@require("observatory.region")
+def region_figures(args):
+    return figures.dashboard(args["year"])
+
+
+@api.route("/figures/public")
+@api.arguments(YearArgs, location="query")
+@api.response(200, FiguresOfYearSchema)
+def public_figures(args):
+    return figures.public_figures(args["year"])

@@ -1,0 +1,49 @@
+"""What the observatory shows elsewhere: menu entries, dashboard cards, due dates in the calendar."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+
+from core.accounts.permissions import has_permission
+from core.extensions import db
+from core.hookspecs import CalendarEvent, MenuItem, Widget
+from modules.observatory.models import Period, Report
+from modules.observatory.services.catalog import period_label
+from modules.observatory.services.coordination import reports_to_fill
+
+
+def menu_items(user):
+    return [
+        MenuItem(_l("Observatory"), "observatory.index", "observatory.view", 60),
+        MenuItem(_l("Regional observatory"), "observatory.region", "observatory.region", 61),
+        MenuItem(_l("Observatory periods"), "observatory.periods", "observatory.coordinate", 70, "admin"),
+    ]
+
+
+def _waiting_for_validation() -> str:
+    count = db.session.scalar(db.select(db.func.count(Report.id)).where(Report.status == "submitted"))
+    return render_template("observatory/widget_coordinator.html", count=count)
+
+
+def dashboard_widgets(user):
+    widgets = []
+    if has_permission(user, "observatory.coordinate"):
+        widgets.append(Widget(_l("Activity reports to validate"), _waiting_for_validation, 40))
+    elif has_permission(user, "observatory.report"):
+        todo = reports_to_fill(user)
+        widgets.append(Widget(_l("Activity reports to fill"), lambda: render_template(
+            "observatory/widget_member.html", todo=todo, period_label=period_label), 40))
+    return widgets
+
+
+def calendar_events(user, start, end):
+    if not (has_permission(user, "observatory.report") or has_permission(user, "observatory.coordinate")):
+        return []
+    stmt = db.select(Period).where(Period.due_on >= start.date(), Period.due_on < end.date())
+    return [CalendarEvent(f"observatory-period-{p.id}", str(_l("Activity reports due: %(period)s",
+                                                                  period=period_label(p))),
+                          p.due_on, p.due_on + timedelta(days=1), "observatory") for p in db.session.scalars(stmt)]
+
+

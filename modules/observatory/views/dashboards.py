@@ -1,0 +1,134 @@
+"""Dashboards of a structure and of the region: tables, charts, CSV exports, the PDF summary."""
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core.accounts.models import Organization
+from core.accounts.permissions import has_permission, permitted_org_ids, require
+from core.charts import chart, svg_response
+from core.extensions import db
+from modules.observatory.services import figures
+from modules.observatory.services.catalog import COLLECTED, UNITS, active_indicators, label_of, period_label
+from modules.observatory.services.summary import yearly_summary
+from modules.observatory.views import bp
+from modules.observatory.views.helpers import chosen_year, csv_response, figure
+
+TABLES = ("indicators", "periods", "structures", "modules")
+
+
+def _scope() -> tuple[Organization | None, set[int] | None]:
+    """The structure asked for (``org``), or the region; 404 for a structure one may not see."""
+    org_id = request.args.get("org", type=int)
+    if org_id is None:
+        if not has_permission(current_user, "observatory.region"):
+            orgs = permitted_org_ids(current_user, "observatory.view") or set()
+            org_id = min(orgs) if orgs else None
+            if org_id is None:
+                abort(403)
+        else:
+            return None, None
+    if not has_permission(current_user, "observatory.view", org_id):
+        abort(404)
+    org = db.get_or_404(Organization, org_id)
+    return org, {org.id}
+
+
+def _context(year: int, org_ids):
+    board = figures.dashboard(year, org_ids)
+    labels = [period_label(p) for p in board.periods]
+    names = {}
+    if org_ids is None:
+        names = dict(db.session.execute(db.select(Organization.id, Organization.name)
+                                        .where(Organization.id.in_(list(board.structures) or [-1]))).all())
+    return board, labels, names
+
+
+@bp.route("/dashboard")
+@require("observatory.view")
+def dashboard():
+    return _render(*_scope())
+
+
+@bp.route("/region")
+@require("observatory.region")
+def region():
+    return _render(None, None)
+
+
+def _render(org, org_ids):
+    year = chosen_year()
+    board, labels, names = _context(year, org_ids)
+    return render_template("observatory/dashboard.html", board=board, org=org, year=year, labels=labels,
+                           names=names, units=UNITS, figure=figure, period_label=period_label,
+                           chart_tables=_chart_tables(_charts(board, labels, year)),
+                           tables=TABLES, indicators=active_indicators(), label_of=label_of)
+
+
+def _charts(board, labels, year) -> dict[str, tuple[str, str, list, dict]]:
+    """Each chart's kind, title, labels and series: drawn as SVG and repeated as a table."""
+    flows = [r for r in board.rows if r.code in COLLECTED]
+    return {
+        "reuse": ("line", _("Reuse rate per period (%)"), labels,
+                  {str(year): [figures.reuse_rate(board.by_period.get(p.id, {})) for p in board.periods]}),
+        "flows": ("bar", _("Tonnages collected per flow (t)"), [r.label for r in flows],
+                  {str(year - 1): [r.previous for r in flows], str(year): [r.current for r in flows]}),
+        "jobs": ("bar", _("Jobs (full-time equivalents) per period"), labels,
+                 {str(year): [board.by_period.get(p.id, {}).get("jobs_fte") for p in board.periods]}),
+    }
+
+
+def _chart_tables(charts):
+    """The charts' figures as text for their table alternative (decimal comma in French)."""
+    return {name: (title, labels, {key: [figure(v) for v in values] for key, values in series.items()})
+            for name, (_kind, title, labels, series) in charts.items()}
+
+
+@bp.route("/charts/<name>.svg")
+@require("observatory.view")
+def chart_svg(name):
+    org, org_ids = _scope()
+    year = chosen_year()
+    board, labels, _names = _context(year, org_ids)
+    charts = _charts(board, labels, year)
+    if name not in charts:
+        abort(404)
+    kind, title, chart_labels, series = charts[name]
+    return svg_response(chart(kind, title, chart_labels, series))
+
+
+@bp.route("/export/<table>.csv")
+@require("observatory.view")
+def export(table):
+    org, org_ids = _scope()
+    year = chosen_year()
+    board, labels, names = _context(year, org_ids)
+    if table == "indicators":
+        rows = [[r.code, r.label, r.unit, r.current, r.previous, r.change] for r in board.rows]
+        header = ["indicator", "label", "unit", str(year), str(year - 1), "change_percent"]
+    elif table == "periods":
+        rows = [[i.code, label_of(i), i.unit, *[board.by_period.get(p.id, {}).get(i.code) for p in board.periods]]
+                for i in active_indicators()]
+        header = ["indicator", "label", "unit", *labels]
+    elif table == "structures" and org_ids is None:
+        codes = [i.code for i in active_indicators()]
+        rows = [[names.get(o, o), *[board.structures[o].get(c) for c in codes]] for o in sorted(board.structures)]
+        header = ["structure", *codes]
+    elif table == "modules":
+        rows = [[r.code, r.label, r.unit, r.current, r.previous] for r in board.contributed]
+        header = ["indicator", "label", "unit", str(year), str(year - 1)]
+    else:
+        abort(404)
+    scope_name = f"{org.id}" if org else "region"
+    return csv_response(f"observatory-{scope_name}-{year}-{table}.csv", header, rows)
+
+
+@bp.route("/region/summary-<int:year>.pdf")
+@require("observatory.region")
+def summary_pdf(year):
+    if not 2000 <= year <= 2100:
+        abort(404)
+    response = Response(yearly_summary(year), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="observatory-{year}.pdf"'
+    return response

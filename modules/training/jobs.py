@@ -1,0 +1,30 @@
+"""Scheduled work: deadlines (offers, go/no-go), reminders before a session, surveys after it.
+Each job is idempotent: a flag or a state change records what was done."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from core.db import utcnow
+from core.extensions import db
+from modules.training.models import CONFIRMED, ENROLLED, Enrolment, TrainingSession
+from modules.training.services import enrolment, feedback, notify
+
+REMIND_BEFORE = timedelta(hours=48)
+
+
+def apply_deadlines() -> None:
+    enrolment.refresh_due_sessions()
+
+
+def send_reminders() -> None:
+    now = utcnow()
+    due = db.session.scalars(db.select(Enrolment).join(TrainingSession).where(
+        TrainingSession.status == CONFIRMED, TrainingSession.starts_at > now,
+        TrainingSession.starts_at <= now + REMIND_BEFORE, Enrolment.status == ENROLLED,
+        Enrolment.reminder_sent_at.is_(None)).order_by(Enrolment.id))
+    for item in list(due):
+        notify.reminder(item)
+
+
+def send_surveys() -> None:
+    feedback.send_due_surveys()

@@ -1,0 +1,31 @@
+"""The half-days that concern a person, for the unified calendar and its iCal feed."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import selectinload
+
+from core.accounts.permissions import is_admin, permitted_org_ids
+from core.extensions import db
+from core.hookspecs import CalendarEvent
+from modules.training.models import HOLDS_SEAT, SESSION_CANCELLED, Enrolment, Slot, Trainer, TrainingSession
+from modules.training.services.notify import session_events
+
+
+def events_for(user, start: datetime, end: datetime) -> list[CalendarEvent]:
+    """Coordinators see every session; others the sessions they attend, train, or that their
+    organization's people attend."""
+    stmt = (db.select(TrainingSession).options(selectinload(TrainingSession.slots))
+            .where(TrainingSession.status != SESSION_CANCELLED,
+                   TrainingSession.id.in_(db.select(Slot.session_id).where(Slot.starts_at < end, Slot.ends_at > start))))
+    if not is_admin(user):
+        orgs = permitted_org_ids(user, "training.enrol") or set()
+        concerned = db.select(Enrolment.session_id).where(
+            Enrolment.status.in_(HOLDS_SEAT),
+            (Enrolment.user_id == user.id) | (Enrolment.email == user.email) | Enrolment.organization_id.in_(orgs))
+        trains = db.select(Trainer.id).where(Trainer.user_id == user.id)
+        stmt = stmt.where(TrainingSession.id.in_(concerned) | TrainingSession.trainer_id.in_(trains))
+    events = []
+    for session in db.session.scalars(stmt.order_by(TrainingSession.starts_at)):
+        events.extend(e for e in session_events(session) if e.start < end and e.end > start)
+    return events
