@@ -9,7 +9,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 
 KIND_CHOICES = [("assembly", _l("General assembly")), ("board", _l("Board")), ("committee", _l("Steering committee"))]
 SEAT_CHOICES = [("organization", _l("Organizations")), ("person", _l("Persons"))]
-METHOD_CHOICES = [("yes_no", _l("Yes / no / abstain")), ("single", _l("Single choice")), ("approval", _l("Approval")),
+METHOD_CHOICES = [("yes_no", _l("Yes / no / abstain")), ("single", _l("Single choice")), ("approval", _l("Approval voting")),
                   ("ranked", _l("Ranked (Condorcet-Schulze)")), ("judgment", _l("Majority judgment"))]
 RULE_CHOICES = [("simple", _l("Simple majority")), ("absolute", _l("Absolute majority (of the voter list)")),
                 ("two_thirds", _l("Two thirds")), ("three_quarters", _l("Three quarters")),
@@ -82,7 +82,7 @@ class HandsForm(FlaskForm):
     votes_for = IntegerField(_l("For"), validators=[InputRequired(), NumberRange(0)])
     votes_against = IntegerField(_l("Against"), validators=[InputRequired(), NumberRange(0)])
     votes_abstain = IntegerField(_l("Abstentions"), validators=[InputRequired(), NumberRange(0)])
-    submit = SubmitField(_l("Record"))
+    submit = SubmitField(_l("Save"))
 
 
 class ProxyForm(FlaskForm):
@@ -149,6 +149,6 @@ class RetainForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     title = StringField(_l("Action"), validators=[DataRequired(), Length(max=200)])
-    owner_id = SelectField(_l("Owner"), coerce=int)
+    owner_id = SelectField(_l("Person in charge"), coerce=int)
     due_date = DateField(_l("Due date"), validators=[InputRequired()])
     submit = SubmitField(_l("Add the action"))

@@ -18,12 +18,21 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]
 
-pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items):
+    # A pytestmark in a conftest marks nothing: mark this folder's tests so `-m "not browser"` works.
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
 def erp_modules():
-    return None  # the journeys use every module
+    from core.loader import discover
+    from tests.conftest import ROOT
+
+    return ",".join(discover([str(ROOT / "modules")]))  # every business module, not the test example
 
 
 @pytest.fixture(scope="session")
@@ -54,10 +63,15 @@ def page(browser):
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    # CSP violations and any resource answering with an error; a request the browser abandons
+    # when a test navigates on is not the app's fault.
+    page.on("console", lambda msg: errors.append(msg.text)
+            if msg.type == "error" and "Content Security Policy" in msg.text else None)
+    page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
+            if response.status >= 400 else None)
     yield page
     context.close()
-    assert errors == [], f"browser console errors (CSP violations included): {errors}"
+    assert errors == [], f"CSP violations or failed resources: {errors}"
 
 
 def log_in(page, site: str, who: str) -> None:

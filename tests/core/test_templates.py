@@ -32,3 +32,15 @@ def test_every_part_with_templates_or_forms_has_catalogs():
     for part in parts:
         for lang in ("fr", "en"):
             assert (part / "translations" / lang / "LC_MESSAGES" / "messages.po").is_file(), f"{part.name}/{lang}"
+
+
+def test_catalogs_agree_on_shared_strings():
+    """Catalogs are merged into one; a string translated two ways would show the wrong one somewhere.
+    Where the meaning differs by context, the module uses a more specific English string."""
+    translations: dict[str, dict[str, str]] = {}
+    for path in CATALOGS:
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and isinstance(message.id, str):
+                    translations.setdefault(message.id, {})[str(path.relative_to(ROOT))] = message.string
+    assert {k: v for k, v in translations.items() if len(set(v.values())) > 1} == {}

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from modules.governance.services.results import PollResult
 
-GRADE_LABELS = [_l("To reject"), _l("Poor"), _l("Fair"), _l("Good"), _l("Very good"), _l("Excellent")]
+GRADE_LABELS = [_l("To reject"), _l("Poor"), _l("Fair"), _l("Fairly good"), _l("Very good"), _l("Excellent")]
 ANSWERS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
 
 

@@ -1,0 +1,132 @@
+"""Pooling: booking the network's shared equipment and buying together.
+
+The hook implementations below are the module's only contact with the rest of the app.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from flask import render_template
+from markupsafe import Markup
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core.accounts.permissions import has_permission
+from core.clock import from_local
+from core.db import utcnow
+from core.extensions import db
+from core.hookspecs import CalendarEvent, Indicator, MenuItem, ScheduledJob, Widget, hookimpl
+from modules.pooling import demo as demo_data
+from modules.pooling import jobs
+from modules.pooling.api.equipment import api as equipment_api
+from modules.pooling.api.purchases import api as purchases_api
+from modules.pooling.models import Booking, Campaign, Share
+from modules.pooling.permissions import PERMISSIONS
+from modules.pooling.services import search
+from modules.pooling.services.booking import billable_days, booking_events
+from modules.pooling.views import bp
+
+
+@hookimpl
+def erp_permissions():
+    return PERMISSIONS
+
+
+@hookimpl
+def erp_blueprints():
+    return [bp]
+
+
+@hookimpl
+def erp_api_blueprints():
+    return [equipment_api, purchases_api]
+
+
+@hookimpl
+def erp_menu_items(user):
+    return [
+        MenuItem(_l("Equipment"), "pooling.search", "pooling.view", 20),
+        MenuItem(_l("Bookings"), "pooling.bookings", "pooling.view", 21),
+        MenuItem(_l("Approvals"), "pooling.approvals", "pooling.approve", 22),
+        MenuItem(_l("Group purchases"), "pooling.campaigns", "pooling.purchase.pledge", 23),
+    ]
+
+
+def _widget_html() -> str:
+    user = current_user
+    pending = late = 0
+    if has_permission(user, "pooling.approve"):
+        pending = db.session.scalar(db.select(db.func.count()).select_from(
+            search.approval_queue_stmt(user).order_by(None).subquery()))
+    if has_permission(user, "pooling.view"):
+        late = db.session.scalar(db.select(db.func.count()).select_from(
+            search.late_stmt(user).order_by(None).subquery()))
+    upcoming = db.session.scalars(search.visible_bookings_stmt(user).where(
+        Booking.status.in_(("requested", "approved")), Booking.start_at >= utcnow())
+        .order_by(Booking.start_at).limit(5)).all() if has_permission(user, "pooling.book") else []
+    closing = db.session.scalars(db.select(Campaign).where(Campaign.status == "open", Campaign.deadline > utcnow())
+                                 .order_by(Campaign.deadline).limit(3)).all() \
+        if has_permission(user, "pooling.purchase.pledge") else []
+    return Markup(render_template("pooling/widget.html", pending=pending, late=late, upcoming=upcoming, closing=closing))
+
+
+@hookimpl
+def erp_dashboard_widgets(user):
+    if not (has_permission(user, "pooling.view") or has_permission(user, "pooling.purchase.pledge")):
+        return []
+    return [Widget(_l("Shared equipment and purchases"), _widget_html, 20)]
+
+
+@hookimpl
+def erp_calendar_events(user, start, end):
+    events = []
+    if has_permission(user, "pooling.view"):
+        bookings = db.session.scalars(search.visible_bookings_stmt(user).where(
+            Booking.status.in_(("requested", "approved", "picked_up", "returned")),
+            Booking.start_at < end, Booking.end_at > start)).all()
+        events += booking_events(list(bookings))
+    if has_permission(user, "pooling.purchase.pledge"):
+        for campaign in db.session.scalars(db.select(Campaign).where(
+                Campaign.deadline >= start, Campaign.deadline < end)):
+            events.append(CalendarEvent(
+                f"pooling-campaign-{campaign.id}", _("Group purchase deadline: %(title)s", title=campaign.title),
+                campaign.deadline, campaign.deadline + timedelta(minutes=30), "pooling",
+                url=f"/pooling/purchases/{campaign.id}"))
+    return events
+
+
+@hookimpl
+def erp_scheduled_jobs():
+    return [
+        ScheduledJob("pooling.close_due_campaigns", jobs.close_due_campaigns, every_minutes=1),
+        ScheduledJob("pooling.remind_late_returns", jobs.remind_late_returns, every_minutes=15),
+        ScheduledJob("pooling.record_no_shows", jobs.record_no_shows, every_minutes=15),
+    ]
+
+
+@hookimpl
+def erp_demo_data(demo):
+    demo_data.load(demo)
+
+
+@hookimpl
+def erp_observatory_indicators(start, end):
+    begin, finish = from_local(datetime.combine(start, time.min)), from_local(datetime.combine(end, time.min))
+    days: dict[int, Decimal] = defaultdict(Decimal)
+    for org_id, b_start, b_end in db.session.execute(db.select(
+            Booking.organization_id, Booking.start_at, Booking.end_at).where(
+            Booking.status == "returned", Booking.start_at >= begin, Booking.start_at < finish)):
+        days[org_id] += billable_days(b_start, b_end)
+    spent = dict(db.session.execute(db.select(Share.organization_id, db.func.sum(Share.amount))
+                                    .join(Campaign, Share.campaign_id == Campaign.id)
+                                    .where(Campaign.status == "received", Campaign.received_at >= begin,
+                                           Campaign.received_at < finish)
+                                    .group_by(Share.organization_id)).all())
+    return [
+        Indicator("pooling.booking_days", _l("Days of shared equipment used"), "days", dict(days)),
+        Indicator("pooling.group_purchases", _l("Group purchases received"), "EUR",
+                  {org: Decimal(v) for org, v in spent.items()}),
+    ]

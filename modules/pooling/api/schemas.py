@@ -1,0 +1,112 @@
+"""Marshmallow schemas of the pooling API."""
+from __future__ import annotations
+
+from datetime import timezone
+
+import marshmallow as ma
+
+from core.api import PageArgs
+from core.clock import from_local
+
+
+class AwareDateTime(ma.fields.DateTime):
+    """ISO 8601; a time without offset is a Paris wall-clock time. Returned in UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        return from_local(result) if result.tzinfo is None else result.astimezone(timezone.utc)
+
+
+class OrgRefSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class EquipmentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String(metadata={"example": "Utility van 12 m3"})
+    category = ma.fields.String(metadata={"example": "vehicle"})
+    description = ma.fields.String()
+    owner = ma.fields.Nested(OrgRefSchema)
+    site = ma.fields.Nested(OrgRefSchema)
+    site_address = ma.fields.String()
+    units = ma.fields.Integer()
+    approval_required = ma.fields.Boolean()
+    min_hours = ma.fields.Integer()
+    max_hours = ma.fields.Integer()
+    lead_hours = ma.fields.Integer()
+    buffer_minutes = ma.fields.Integer()
+    fee_per_day = ma.fields.Decimal(as_string=True)
+    fee_per_half_day = ma.fields.Decimal(as_string=True)
+    deposit = ma.fields.Decimal(as_string=True)
+
+
+class EquipmentQuery(PageArgs):
+    category = ma.fields.String(validate=ma.validate.Length(max=80))
+    site_id = ma.fields.Integer()
+    q = ma.fields.String(validate=ma.validate.Length(max=100))
+
+
+class SearchQuery(ma.Schema):
+    start = AwareDateTime(required=True, metadata={"example": "2026-12-01T09:00:00+01:00"})
+    end = AwareDateTime(required=True, metadata={"example": "2026-12-03T18:00:00+01:00"})
+    category = ma.fields.String(validate=ma.validate.Length(max=80))
+    site_id = ma.fields.Integer()
+    max_km = ma.fields.Float(validate=ma.validate.Range(min=0, max=2000))
+    organization_id = ma.fields.Integer(metadata={"description": "The organization you book for"})
+
+    @ma.validates_schema
+    def _order(self, data, **kwargs):
+        if data["end"] <= data["start"]:
+            raise ma.ValidationError("The end must be after the start.", "end")
+
+
+class SearchResultSchema(ma.Schema):
+    equipment = ma.fields.Nested(EquipmentSchema)
+    free_units = ma.fields.Integer()
+    distance_km = ma.fields.Float(allow_none=True)
+    bookable = ma.fields.Boolean()
+    problems = ma.fields.List(ma.fields.String())
+
+
+class AvailabilityQuery(ma.Schema):
+    first_day = ma.fields.Date(metadata={"example": "2026-12-01"})
+    days = ma.fields.Integer(load_default=28, validate=ma.validate.Range(min=1, max=92))
+
+
+class DayAvailabilitySchema(ma.Schema):
+    day = ma.fields.Date()
+    free_units = ma.fields.Integer()
+
+
+class BookingSchema(ma.Schema):
+    id = ma.fields.Integer()
+    equipment_id = ma.fields.Integer()
+    unit = ma.fields.Integer(attribute="unit.number")
+    organization_id = ma.fields.Integer()
+    start = ma.fields.DateTime(attribute="start_at")
+    end = ma.fields.DateTime(attribute="end_at")
+    status = ma.fields.String(metadata={"example": "approved"})
+    purpose = ma.fields.String()
+    fee = ma.fields.Decimal(as_string=True)
+    refusal_reason = ma.fields.String()
+    late = ma.fields.Boolean(attribute="is_late")
+
+
+class BookingQuery(PageArgs):
+    status = ma.fields.String(validate=ma.validate.OneOf(
+        ["requested", "approved", "picked_up", "returned", "refused", "cancelled", "no_show"]))
+
+
+class BookRequestSchema(ma.Schema):
+    equipment_id = ma.fields.Integer(required=True, metadata={"example": 1})
+    start = AwareDateTime(required=True, metadata={"example": "2026-12-01T09:00:00+01:00"})
+    end = AwareDateTime(required=True, metadata={"example": "2026-12-03T18:00:00+01:00"})
+    quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=50))
+    organization_id = ma.fields.Integer(metadata={"description": "Needed when you act for several organizations"})
+    purpose = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
+
+
+class RefuseSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300),
+                              metadata={"example": "The van is needed for a collection that day."})

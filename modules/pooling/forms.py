@@ -1,0 +1,125 @@
+"""Forms of the pooling pages; dates are typed as Paris wall-clock times."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, FloatField, HiddenField,
+                     IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
+                     TimeField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from core.accounts.roles import ROLES
+from modules.pooling.models.equipment import CONDITION_STATES
+
+DT = "%Y-%m-%dT%H:%M"
+WEEKDAYS = [("1", _l("Monday")), ("2", _l("Tuesday")), ("3", _l("Wednesday")), ("4", _l("Thursday")),
+            ("5", _l("Friday")), ("6", _l("Saturday")), ("7", _l("Sunday"))]
+STATES = {"good": _l("Good"), "worn": _l("Worn"), "damaged": _l("Damaged")}
+SCOPES = [("all", _l("All members")), ("organizations", _l("Some organizations")), ("roles", _l("Some roles"))]
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    start = DateTimeLocalField(_l("Free from"), format=DT, validators=[InputRequired()])
+    end = DateTimeLocalField(_l("Until"), format=DT, validators=[InputRequired()])
+    category = SelectField(_l("Category"), choices=[], validate_choice=False)
+    site_id = SelectField(_l("Site"), choices=[], coerce=str, validate_choice=False)
+    max_km = FloatField(_l("Within (km)"), validators=[Optional(), NumberRange(min=0, max=2000)])
+    organization_id = SelectField(_l("Booking for"), choices=[], coerce=str, validate_choice=False)
+
+
+class BookForm(FlaskForm):
+    start = DateTimeLocalField(_l("Pick-up"), format=DT, validators=[InputRequired()])
+    end = DateTimeLocalField(_l("Return"), format=DT, validators=[InputRequired()])
+    quantity = IntegerField(_l("Units"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)])
+    organization_id = SelectField(_l("Booking for"), coerce=int, choices=[])
+    purpose = StringField(_l("Purpose"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Book"))
+
+
+class RefuseForm(FlaskForm):
+    reason = StringField(_l("Reason of the refusal"), validators=[DataRequired(), Length(max=300)])
+    submit = SubmitField(_l("Refuse"))
+
+
+class ConditionForm(FlaskForm):
+    state = SelectField(_l("State of the item"), choices=[(s, STATES[s]) for s in CONDITION_STATES])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+    photo = FileField(_l("Photo (optional)"))
+    submit = SubmitField(_l("Save"))
+
+
+class UnavailabilityForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[("maintenance", _l("Maintenance")), ("blackout", _l("Blackout"))])
+    start = DateTimeLocalField(_l("From"), format=DT, validators=[InputRequired()])
+    end = DateTimeLocalField(_l("Until"), format=DT, validators=[InputRequired()])
+    unit_id = SelectField(_l("Unit"), coerce=int, choices=[])
+    weekly_until = DateField(_l("Repeat every week until (optional)"), validators=[Optional()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Declare"))
+
+
+class EquipmentForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    category = StringField(_l("Category"), validators=[DataRequired(), Length(max=80)],
+                           description=_l("e.g. vehicle, trailer, baler, stand, tools"))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    photo = FileField(_l("Photo"))
+    organization_id = SelectField(_l("Owner organization"), coerce=int, choices=[])
+    site_id = SelectField(_l("Site"), coerce=int, choices=[])
+    site_address = StringField(_l("Address of the site"), validators=[Optional(), Length(max=300)])
+    units = IntegerField(_l("Identical units"), default=1, validators=[InputRequired(), NumberRange(min=1, max=200)])
+    value = DecimalField(_l("Value (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)])
+    booking_scope = SelectField(_l("Who may book"), choices=SCOPES)
+    allowed_org_ids = SelectMultipleField(_l("Organizations allowed"), coerce=int, choices=[])
+    allowed_roles = SelectMultipleField(_l("Roles allowed"), choices=[(k, v) for k, v in ROLES.items()])
+    min_hours = IntegerField(_l("Minimum duration (hours)"), default=1, validators=[InputRequired(), NumberRange(min=0)])
+    max_hours = IntegerField(_l("Maximum duration (hours)"), default=168,
+                             validators=[InputRequired(), NumberRange(min=1, max=24 * 92)])
+    lead_hours = IntegerField(_l("Lead time (hours)"), default=0, validators=[InputRequired(), NumberRange(min=0)])
+    buffer_minutes = IntegerField(_l("Buffer between bookings (minutes)"), default=0,
+                                  validators=[InputRequired(), NumberRange(min=0, max=7 * 24 * 60)])
+    approval_required = BooleanField(_l("Bookings need the owner's approval"))
+    fee_per_day = DecimalField(_l("Fee per day (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)])
+    fee_per_half_day = DecimalField(_l("Fee per half-day (€)"), places=2, default=0,
+                                    validators=[Optional(), NumberRange(min=0)])
+    deposit = DecimalField(_l("Deposit (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)])
+    quota_bookings_per_month = IntegerField(_l("Quota: bookings per organization per month"),
+                                            validators=[Optional(), NumberRange(min=1)])
+    quota_days_per_month = IntegerField(_l("Quota: days per organization per month"),
+                                        validators=[Optional(), NumberRange(min=1)])
+    opens_at = TimeField(_l("Pick-up and return from"), validators=[Optional()])
+    closes_at = TimeField(_l("Pick-up and return until"), validators=[Optional()])
+    open_weekdays = SelectMultipleField(_l("Opening days"), choices=WEEKDAYS, default=[d for d, _n in WEEKDAYS])
+    submit = SubmitField(_l("Save"))
+
+
+class CampaignForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    organization_id = SelectField(_l("Ordered and paid by"), coerce=int, choices=[])
+    supplier_name = StringField(_l("Supplier"), validators=[DataRequired(), Length(max=200)])
+    supplier_contact = StringField(_l("Supplier contact"), validators=[Optional(), Length(max=300)])
+    supplier_terms = TextAreaField(_l("Terms (delivery, payment)"), validators=[Optional(), Length(max=5000)])
+    opens_at = DateTimeLocalField(_l("Opens"), format=DT, validators=[InputRequired()])
+    deadline = DateTimeLocalField(_l("Deadline"), format=DT, validators=[InputRequired()])
+    min_total_quantity = IntegerField(_l("Minimum total quantity (units)"), validators=[Optional(), NumberRange(min=0)])
+    min_total_amount = DecimalField(_l("Minimum total amount excl. VAT (€)"), places=2,
+                                    validators=[Optional(), NumberRange(min=0)])
+    site_ids = SelectMultipleField(_l("Delivery sites"), coerce=int, choices=[])
+    products = TextAreaField(
+        _l("Products"), validators=[DataRequired()],
+        description=_l("One product per line: reference | name | unit | pack size | VAT % | tiers, "
+                       "e.g. GANT-L | Work gloves L | pair | 10 | 20 | 1-49: 12.00; 50-199: 10.50; 200+: 9.20"))
+    submit = SubmitField(_l("Create the campaign"))
+
+
+class PledgeForm(FlaskForm):
+    product_id = HiddenField()
+    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=0)])
+    delivery_site_id = SelectField(_l("Collected at"), coerce=int, choices=[])
+    organization_id = SelectField(_l("For"), coerce=int, choices=[])
+    submit = SubmitField(_l("Save my pledge"))
