@@ -6,7 +6,7 @@ import logging
 from flask import render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from core.accounts.permissions import PermissionDenied, is_api_request
 from core.api.problems import from_domain_error, from_http_exception, problem
@@ -27,6 +27,8 @@ def register(app) -> None:
             return from_http_exception(error)
         if error.code == 429:
             return _page(429, _("Too many attempts. Wait a few minutes before trying again."))
+        if error.code == 400 and error.description != BadRequest.description:
+            return _page(400, error.description)
         return _page(error.code or 500)
 
     @app.errorhandler(DomainError)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, g, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -47,7 +48,24 @@ def format_money(value) -> str:
     return f"€{text}"
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def register(app) -> None:
+    @app.before_request
+    def _refuse_nul_characters():
+        # PostgreSQL cannot store NUL in text: refuse it for every form, query and JSON body at once.
+        fields = list(request.args.values()) + list(request.form.values())
+        if _has_nul(fields) or (request.is_json and _has_nul(request.get_json(silent=True))):
+            abort(400, description=_("The input contains a NUL character, which is not allowed."))
+
     @app.before_request
     def _hide_uninstalled_modules():
         owner = owner_of_blueprint(request.blueprint)
