@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -56,6 +57,28 @@ def new_feed_token() -> str:
 def feed_window() -> tuple[datetime, datetime]:
     now = utcnow()
     return now - timedelta(days=92), now + timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class Period:
+    """What one calendar page shows: rows of days, and where the arrows lead."""
+    weeks: list[list[date]]
+    previous: date
+    next: date
+
+
+def period_for(view: str, anchor: date) -> Period:
+    """Month grid, the week of ``anchor``, or a six-week list starting with its month."""
+    first = anchor.replace(day=1)
+    next_month = (first + timedelta(days=32)).replace(day=1)
+    previous_month = (first - timedelta(days=1)).replace(day=1)
+    if view == "week":
+        monday = anchor - timedelta(days=anchor.weekday())
+        return Period([[monday + timedelta(days=i) for i in range(7)]], monday - timedelta(days=7),
+                      monday + timedelta(days=7))
+    if view == "list":
+        return Period([[first + timedelta(days=i) for i in range(7 * 6)]], previous_month, next_month)
+    return Period(month_grid(first.year, first.month), previous_month, next_month)
 
 
 def month_grid(year: int, month: int) -> list[list[date]]:

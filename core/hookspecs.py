@@ -24,7 +24,7 @@ class MenuItem:
     endpoint: str
     permission: str | None = None  # None: any logged-in user
     order: int = 100
-    section: str | None = None  # the application menu it belongs to; None: top level
+    section: Any = None  # the dropdown it belongs to (its title, lazy); None: top level; "admin": Administration
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,7 @@ from core.errors import DomainError
 
 
 def problem(status: int, title: str, detail: str | None = None, errors: dict | None = None, headers=None):
-    body = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail or title}
     if errors:
         body["errors"] = errors
     response = jsonify(body)

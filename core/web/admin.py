@@ -8,7 +8,7 @@ from core import jobs, ledger
 from core import modules as module_admin
 from core.accounts import services
 from core.accounts.forms import GrantForm, OrganizationForm, UserForm
-from core.accounts.models import Organization, User
+from core.accounts.models import Membership, Organization, User
 from core.accounts.permissions import require
 from core.audit import AuditEntry
 from core.errors import DomainError
@@ -53,7 +53,8 @@ def organization(org_id: int | None = None):
 @require("core.admin")
 def users():
     q = search_term()
-    stmt = matching(db.select(User).order_by(User.name), q, User.name, User.email)
+    stmt = matching(db.select(User).order_by(User.name), q, User.name, User.email).options(
+        db.selectinload(User.memberships).joinedload(Membership.organization))
     return render_template("admin/users.html", page=paged(stmt), q=q)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, g, request
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -32,6 +32,27 @@ def menu_for(user) -> list[MenuItem]:
     items = collect("erp_menu_items", user=user) + ADMIN_MENU
     visible = [i for i in items if i.permission is None or has_permission(user, i.permission)]
     return sorted(visible, key=lambda i: (i.order, str(i.label)))
+
+
+def menu_groups(items: list[MenuItem]) -> list[tuple[object, list[MenuItem]]]:
+    """Top-level entries and one dropdown per section, in menu order; Administration comes last."""
+    groups: dict[str, tuple[object, list[MenuItem]]] = {}
+    for item in items:
+        if item.section == "admin":
+            continue
+        key = str(item.section) if item.section is not None else f"item:{item.endpoint}"
+        groups.setdefault(key, (item.section, []))[1].append(item)
+    return list(groups.values())
+
+
+def module_titles(user) -> dict[str, str]:
+    """Each installed module's name in the user's language: its menu dropdown, else its first entry."""
+    titles: dict[str, str] = {}
+    for item in menu_for(user):
+        owner = owner_of_blueprint(item.endpoint)
+        if owner and owner not in titles:
+            titles[owner] = str(item.section if item.section not in (None, "admin") else item.label)
+    return dict(sorted(titles.items(), key=lambda pair: pair[1]))
 
 
 def format_datetime(value, fmt: str = "%d/%m/%Y %H:%M") -> str:
@@ -83,7 +104,8 @@ def register(app) -> None:
     @app.context_processor
     def _template_globals():
         return {
-            "menu_items": menu_for(current_user),
+            "menu_items": (items := menu_for(current_user)),
+            "menu_groups": menu_groups(items),
             "current_locale": str(get_locale()),
             "can": lambda permission, org=None: has_permission(current_user, permission, org),
             "is_admin": is_admin(current_user),
@@ -94,5 +116,6 @@ def register(app) -> None:
 
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.filters["dt"] = format_datetime
+    app.jinja_env.filters["month_name"] = lambda day: format_date(day, "LLLL y").capitalize()
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["nl2br"] = lambda text: Markup("<br>").join((text or "").splitlines())

@@ -11,10 +11,11 @@ from sqlalchemy import text
 from core import jobs
 from core.accounts.models import Organization, User
 from core.accounts.permissions import is_admin
-from core.calendar import events_for, feed_window, month_grid, to_ics
+from core.calendar import events_for, feed_window, period_for, to_ics
 from core.clock import PARIS, day_start, today
 from core.extensions import db
 from core.plugins import collect, installed_modules
+from core.web.hooks import module_titles
 
 bp = Blueprint("web", __name__)
 
@@ -54,11 +55,16 @@ def _admin_summary() -> dict:
     }
 
 
-def _parse_month(value: str | None) -> date:
-    try:
-        return datetime.strptime(value, "%Y-%m").date() if value else today().replace(day=1)
-    except ValueError:
-        return today().replace(day=1)
+def _anchor() -> date:
+    """The day the calendar page is about: ``on`` (YYYY-MM-DD), else ``month`` (YYYY-MM), else today."""
+    for name, fmt in (("on", "%Y-%m-%d"), ("month", "%Y-%m")):
+        value = request.args.get(name)
+        if value:
+            try:
+                return datetime.strptime(value, fmt).date()
+            except ValueError:
+                break
+    return today()
 
 
 @bp.route("/calendar")
@@ -67,17 +73,11 @@ def calendar():
     view = request.args.get("view", "month")
     if view not in ("month", "week", "list"):
         view = "month"
-    modules = {m for m in request.args.getlist("module") if m in installed_modules()}
-    first = _parse_month(request.args.get("month"))
-    if view == "month":
-        weeks = month_grid(first.year, first.month)
-    elif view == "week":
-        anchor = first if request.args.get("month") else today()
-        monday = anchor - timedelta(days=anchor.weekday())
-        weeks = [[monday + timedelta(days=i) for i in range(7)]]
-    else:
-        weeks = [[first + timedelta(days=i) for i in range(7 * 6)]]
-    start, end = day_start(weeks[0][0]), day_start(weeks[-1][-1] + timedelta(days=1))
+    titles = module_titles(current_user)
+    modules = {m for m in request.args.getlist("module") if m in titles}
+    anchor = _anchor()
+    period = period_for(view, anchor)
+    start, end = day_start(period.weeks[0][0]), day_start(period.weeks[-1][-1] + timedelta(days=1))
     events = events_for(current_user, start, end, modules or None)
     by_day: dict[date, list] = {}
     for event in events:
@@ -87,16 +87,13 @@ def calendar():
         while day <= last_day:
             by_day.setdefault(day, []).append(event)
             day += timedelta(days=1)
-    prev_month = (first - timedelta(days=1)).replace(day=1)
-    next_month = (first + timedelta(days=32)).replace(day=1)
     feed_url = (
         url_for("web.calendar_feed", token=current_user.calendar_token, _external=True)
         if current_user.calendar_token else None
     )
     return render_template(
-        "web/calendar.html", view=view, weeks=weeks, events=events, by_day=by_day, first=first,
-        prev_month=prev_month, next_month=next_month, modules=modules,
-        available=sorted(installed_modules()), feed_url=feed_url, today=today(),
+        "web/calendar.html", view=view, anchor=anchor, period=period, events=events, by_day=by_day,
+        modules=modules, titles=titles, feed_url=feed_url, today=today(),
     )
 
 

@@ -35,8 +35,8 @@ def erp_api_blueprints():
 
 @hookimpl
 def erp_menu_items(user):
-    return [MenuItem(_l("Governance"), "governance.index", "governance.view", 40),
-            MenuItem(_l("Shared needs"), "governance.needs", "governance.view", 41)]
+    return [MenuItem(_l("Overview"), "governance.index", "governance.view", 40, _l("Governance")),
+            MenuItem(_l("Shared needs"), "governance.needs", "governance.view", 41, _l("Governance"))]
 
 
 @hookimpl

@@ -12,12 +12,13 @@ from core.hookspecs import CalendarEvent, MenuItem, Widget
 from modules.observatory.models import Period, Report
 from modules.observatory.services.catalog import period_label
 from modules.observatory.services.coordination import reports_to_fill
+from modules.observatory.views.dashboards import glance_widget
 
 
 def menu_items(user):
     return [
-        MenuItem(_l("Observatory"), "observatory.index", "observatory.view", 60),
-        MenuItem(_l("Regional observatory"), "observatory.region", "observatory.region", 61),
+        MenuItem(_l("Overview"), "observatory.index", "observatory.view", 60, _l("Observatory")),
+        MenuItem(_l("Regional observatory"), "observatory.region", "observatory.region", 61, _l("Observatory")),
         MenuItem(_l("Observatory periods"), "observatory.periods", "observatory.coordinate", 70, "admin"),
     ]
 
@@ -29,6 +30,8 @@ def _waiting_for_validation() -> str:
 
 def dashboard_widgets(user):
     widgets = []
+    if has_permission(user, "observatory.view") or has_permission(user, "observatory.region"):
+        widgets.append(Widget(_l("Activity at a glance"), lambda: glance_widget(user), 90))
     if has_permission(user, "observatory.coordinate"):
         widgets.append(Widget(_l("Activity reports to validate"), _waiting_for_validation, 40))
     elif has_permission(user, "observatory.report"):

@@ -48,10 +48,10 @@ def erp_api_blueprints():
 @hookimpl
 def erp_menu_items(user):
     return [
-        MenuItem(_l("Equipment"), "pooling.search", "pooling.view", 20),
-        MenuItem(_l("Bookings"), "pooling.bookings", "pooling.view", 21),
-        MenuItem(_l("Approvals"), "pooling.approvals", "pooling.approve", 22),
-        MenuItem(_l("Group purchases"), "pooling.campaigns", "pooling.purchase.pledge", 23),
+        MenuItem(_l("Equipment"), "pooling.search", "pooling.view", 20, _l("Pooling")),
+        MenuItem(_l("Bookings"), "pooling.bookings", "pooling.view", 21, _l("Pooling")),
+        MenuItem(_l("Approvals"), "pooling.approvals", "pooling.approve", 22, _l("Pooling")),
+        MenuItem(_l("Group purchases"), "pooling.campaigns", "pooling.purchase.pledge", 23, _l("Pooling")),
     ]
 
 

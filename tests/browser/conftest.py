@@ -58,9 +58,14 @@ def site(app):
     server.shutdown()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900})
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def _checked_page(browser, phone: bool = False):
+    """A page in a new browser context (its own cookies: another person) and the errors it meets;
+    ``phone``: a 390x844 touch screen, for the pages used standing up (check-out, attendance)."""
+    screen = PHONE if phone else {"viewport": {"width": 1280, "height": 900}}
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", **screen)
     page = context.new_page()
     errors: list[str] = []
     # CSP violations and any resource answering with an error; a request the browser abandons
@@ -69,8 +74,31 @@ def page(browser):
             if msg.type == "error" and "Content Security Policy" in msg.text else None)
     page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
             if response.status >= 400 else None)
+    return context, page, errors
+
+
+@pytest.fixture
+def page(browser):
+    context, page, errors = _checked_page(browser)
     yield page
     context.close()
+    assert errors == [], f"CSP violations or failed resources: {errors}"
+
+
+@pytest.fixture
+def other_page(browser):
+    """other_page() -> a page in a new browser context, for a second person; checked like ``page``.
+    other_page(phone=True): the same on a phone-sized touch screen."""
+    opened = []
+
+    def open_page(phone: bool = False):
+        opened.append(_checked_page(browser, phone))
+        return opened[-1][1]
+
+    yield open_page
+    for context, _page, _errors in opened:
+        context.close()
+    errors = [error for _context, _page, found in opened for error in found]
     assert errors == [], f"CSP violations or failed resources: {errors}"
 
 
@@ -80,6 +108,16 @@ def log_in(page, site: str, who: str) -> None:
     page.get_by_label("Mot de passe").or_(page.get_by_label("Password")).fill(DEMO_PASSWORD)
     page.locator("form input[type=submit]").click()
     page.wait_for_url(f"{site}/dashboard")
+
+
+def switch_language(page, lang: str) -> None:
+    """Choose the interface language with the navbar's button (kept in the session).
+
+    The navbar offers only the other language, so no button means the page speaks ``lang`` already."""
+    button = page.get_by_role("button", name={"fr": "Français", "en": "English"}[lang], exact=True)
+    if button.count():
+        button.click()
+        page.wait_for_load_state()
 
 
 def check_accessibility(page) -> None:

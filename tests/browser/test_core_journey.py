@@ -22,6 +22,7 @@ def test_admin_journey_in_both_languages(page, site):
         check_accessibility(page)
     screenshot(page, "api-docs-en")
     page.get_by_role("button", name="Français").click()
+    page.get_by_role("button", name="Claire Martin").click()
     page.get_by_role("button", name="Se déconnecter").click()
     assert "Vous êtes déconnecté." in page.content()
 

@@ -84,8 +84,13 @@ def test_calendar_page_and_personal_feed(client, make_user, login_as):
     for view in ("month", "list"):
         assert "Réunion van" in client.get(f"/calendar?view={view}&month={month}").get_data(as_text=True)
     assert "Réunion van" in client.get(f"/calendar?view=list&month={month}&module=exemplar").get_data(as_text=True)
-    week = client.get("/calendar?view=week")
+    week = client.get("/calendar?view=week&on=2026-11-25")
     assert week.status_code == 200 and week.get_data(as_text=True).count("<tr>") == 2  # header + one week
+    html = week.get_data(as_text=True)
+    assert "Semaine du 23/11/2026" in html  # the Monday of that week
+    assert "on=2026-11-16" in html and "on=2026-11-30" in html  # arrows move by a week
+    assert '<label class="form-check-label" for="m-exemplar">Notes</label>' in html  # the module's menu name
+    assert client.get("/calendar?view=month&on=not-a-date").status_code == 200  # bad input: this month
     client.post("/profile/calendar-feed")
     db.session.refresh(user)
     feed = client.application.test_client().get(f"/calendar/feed/{user.calendar_token}.ics")

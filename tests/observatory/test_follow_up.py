@@ -55,10 +55,13 @@ def test_the_coordinator_reminds_now_from_the_follow_up_page(obs, client, login_
 def test_widgets_calendar_and_menu(app, obs):
     fill(obs.manager_a, obs.org_a, obs.q1, collected_toys="1")
     with app.test_request_context():
-        coordinator_widgets = collect("erp_dashboard_widgets", user=obs.coordinator)
-        assert "/observatory/periods" in coordinator_widgets[0].render()
-        member_widgets = collect("erp_dashboard_widgets", user=obs.manager_a)
-        assert f"periods/{obs.q2.id}" in member_widgets[0].render()
+        coordinator_widgets = {str(w.title): w for w in collect("erp_dashboard_widgets", user=obs.coordinator)}
+        assert "/observatory/periods" in coordinator_widgets["Activity reports to validate"].render()
+        member_widgets = {str(w.title): w for w in collect("erp_dashboard_widgets", user=obs.manager_a)}
+        assert f"periods/{obs.q2.id}" in member_widgets["Activity reports to fill"].render()
+        # The chart card: the region for the coordinator, one's own structure for a member.
+        assert "/observatory/charts/flows.svg?year=" in coordinator_widgets["Activity at a glance"].render()
+        assert f"charts/flows.svg?org={obs.org_a.id}" in member_widgets["Activity at a glance"].render()
     events = collect("erp_calendar_events", user=obs.manager_a, start=datetime(2025, 1, 1, tzinfo=timezone.utc),
                      end=datetime(2025, 12, 31, tzinfo=timezone.utc))
     assert [e.start for e in events] == [obs.q1.due_on, obs.q2.due_on]

@@ -18,17 +18,21 @@ from modules.observatory.views.helpers import chosen_year, csv_response, figure
 TABLES = ("indicators", "periods", "structures", "modules")
 
 
+def _own_structure(user) -> int | None:
+    """The structure whose figures a member sees by default (the first they may see)."""
+    orgs = permitted_org_ids(user, "observatory.view") or set()
+    return min(orgs) if orgs else None
+
+
 def _scope() -> tuple[Organization | None, set[int] | None]:
     """The structure asked for (``org``), or the region; 404 for a structure one may not see."""
     org_id = request.args.get("org", type=int)
     if org_id is None:
-        if not has_permission(current_user, "observatory.region"):
-            orgs = permitted_org_ids(current_user, "observatory.view") or set()
-            org_id = min(orgs) if orgs else None
-            if org_id is None:
-                abort(403)
-        else:
+        if has_permission(current_user, "observatory.region"):
             return None, None
+        org_id = _own_structure(current_user)
+        if org_id is None:
+            abort(403)
     if not has_permission(current_user, "observatory.view", org_id):
         abort(404)
     org = db.get_or_404(Organization, org_id)
@@ -83,6 +87,18 @@ def _chart_tables(charts):
     """The charts' figures as text for their table alternative (decimal comma in French)."""
     return {name: (title, labels, {key: [figure(v) for v in values] for key, values in series.items()})
             for name, (_kind, title, labels, series) in charts.items()}
+
+
+def glance_widget(user) -> str:
+    """The dashboard card: this year's collected tonnages, of the region or of one's structure."""
+    org_id = None if has_permission(user, "observatory.region") else _own_structure(user)
+    if org_id is None and not has_permission(user, "observatory.region"):
+        return ""
+    year = chosen_year()
+    board, labels, _names = _context(year, None if org_id is None else {org_id})
+    title, chart_labels, series = _chart_tables(_charts(board, labels, year))["flows"]
+    return render_template("observatory/widget_glance.html", org_id=org_id, year=year, title=title,
+                           labels=chart_labels, series=series)
 
 
 @bp.route("/charts/<name>.svg")
