@@ -19,7 +19,18 @@ KINDS = {"bar": pygal.Bar, "line": pygal.Line, "pie": pygal.Pie, "stacked": pyga
          "hbar": pygal.HorizontalBar}
 
 
+def _whole_axis(kind: str, series: dict[str, list]) -> dict:
+    """Counts get whole-number ticks (0, 1, 2…) instead of pygal's 0.2 steps, while they stay small."""
+    columns = list(zip(*series.values()))
+    values = [v for column in columns for v in column if v is not None]
+    if kind == "pie" or not values or not all(isinstance(v, int) for v in values) or min(values) < 0:
+        return {}
+    top = max(sum(v or 0 for v in column) for column in columns) if kind == "stacked" else max(values)
+    return {"y_labels": list(range(0, max(top, 1) + 1))} if top <= 20 else {}
+
+
 def chart(kind: str, title: str, labels: list[str], series: dict[str, list], **options):
+    options = {**_whole_axis(kind, series), **options}
     graph = KINDS[kind](style=STYLE, js=[], disable_xml_declaration=False, width=800, height=400,
                         explicit_size=False, legend_at_bottom=True, print_values=False, **options)
     graph.title = title

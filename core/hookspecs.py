@@ -24,7 +24,9 @@ class MenuItem:
     endpoint: str
     permission: str | None = None  # None: any logged-in user
     order: int = 100
-    section: Any = None  # the dropdown it belongs to (its title, lazy); None: top level; "admin": Administration
+    # The dropdown it belongs to (its title, lazy); None: top level; "admin": Administration;
+    # "public": offered to visitors (navbar and welcome page), not to logged-in users.
+    section: Any = None
 
 
 @dataclass(frozen=True)

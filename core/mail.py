@@ -2,7 +2,8 @@
 
 A mail template has two blocks, ``subject`` and ``body``. Messages are stored before delivery, so
 a failed delivery is retried by the job system and an admin can see what was sent to whom.
-Without SMTP_URL (development), delivery writes the message to the log instead.
+Without SMTP_URL (development), delivery only logs the recipient and subject: the body, whose
+links may be credentials, stays in the outbox table (core_mail).
 """
 from __future__ import annotations
 
@@ -69,13 +70,14 @@ def _message(mail: OutgoingMail) -> EmailMessage:
     msg["From"] = current_app.config["MAIL_FROM"]
     msg["To"] = mail.to_address
     msg["Subject"] = mail.subject
-    msg["Content-Language"] = mail.locale
     msg.set_content(mail.body)
     if mail.ics:
         msg.add_attachment(
             mail.ics.encode(), maintype="text", subtype="calendar",
             filename="invitation.ics", params={"method": "PUBLISH"},
         )
+    # Last: set_content() and add_attachment() clear or move Content-* headers of the message.
+    msg["Content-Language"] = mail.locale
     return msg
 
 
@@ -86,7 +88,8 @@ def deliver(mail_id: int) -> None:
     url = current_app.config.get("SMTP_URL")
     msg = _message(mail)
     if not url:
-        log.info("mail (no SMTP_URL) to=%s subject=%s\n%s", mail.to_address, mail.subject, mail.body)
+        # the body stays in the outbox table: its links (password reset, confirmation) are credentials
+        log.info("mail %s not sent (no SMTP_URL) to=%s subject=%s", mail.id, mail.to_address, mail.subject)
     else:
         parts = urlparse(url)
         smtp_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP

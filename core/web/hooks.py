@@ -27,10 +27,12 @@ ADMIN_MENU = [
 
 
 def menu_for(user) -> list[MenuItem]:
+    """The entries this user may open; a visitor gets the modules' public entries only."""
+    items = collect("erp_menu_items", user=user)
     if not user.is_authenticated:
-        return []
-    items = collect("erp_menu_items", user=user) + ADMIN_MENU
-    visible = [i for i in items if i.permission is None or has_permission(user, i.permission)]
+        return sorted((i for i in items if i.section == "public"), key=lambda i: i.order)
+    visible = [i for i in items + ADMIN_MENU
+               if i.section != "public" and (i.permission is None or has_permission(user, i.permission))]
     return sorted(visible, key=lambda i: (i.order, str(i.label)))
 
 
@@ -40,8 +42,9 @@ def menu_groups(items: list[MenuItem]) -> list[tuple[object, list[MenuItem]]]:
     for item in items:
         if item.section == "admin":
             continue
-        key = str(item.section) if item.section is not None else f"item:{item.endpoint}"
-        groups.setdefault(key, (item.section, []))[1].append(item)
+        section = None if item.section == "public" else item.section
+        key = str(section) if section is not None else f"item:{item.endpoint}"
+        groups.setdefault(key, (section, []))[1].append(item)
     return list(groups.values())
 
 

@@ -28,4 +28,5 @@ def search_term() -> str:
 
 def matching(stmt, term: str, *columns):
     """Rows where any of ``columns`` contains ``term`` (case-insensitive); all rows if it is empty."""
-    return stmt.where(or_(*(column.ilike(f"%{term}%") for column in columns))) if term else stmt
+    # autoescape: a typed % or _ is searched for, not a wildcard.
+    return stmt.where(or_(*(column.icontains(term, autoescape=True) for column in columns))) if term else stmt

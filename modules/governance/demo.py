@@ -1,4 +1,5 @@
-"""Demo data: an assembly with weights and two colleges, a board of six, meetings, polls and needs."""
+"""Demo data: an assembly with weights and two colleges, a board of six and its bureau of three, meetings,
+polls and needs."""
 from __future__ import annotations
 
 import random
@@ -71,6 +72,11 @@ def load(demo) -> None:
     titles = ["Président", "Trésorière", "Secrétaire", "Vice-présidente", "Administrateur", "Administratrice"]
     for index, key in enumerate(["bureau", "bureau2", "bureau3", "bureau4", "bureau5", "bureau6"]):
         bodies.add_member(admin, board, user_id=demo.users[key].id, start_date=start, role_title=titles[index])
+    bureau = bodies.create_body(admin, "Bureau", "board", "person", proxy_cap=1, notice_days=3,
+                                quorum_percent=Decimal(50),
+                                description="Le président, la trésorière et le secrétaire : les décisions courantes.")
+    for key, title in zip(["bureau", "bureau2", "bureau3"], titles):
+        bodies.add_member(admin, bureau, user_id=demo.users[key].id, start_date=start, role_title=title)
     committee = bodies.create_body(admin, "Comité de pilotage", "committee", "organization", proxy_cap=1,
                                    notice_days=21, quorum_percent=Decimal(34))
     for org in [demo.network, *demo.partners.values()]:

@@ -7,15 +7,13 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, 
                      StringField, SubmitField, TextAreaField)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from modules.governance.services.figures import ABSTENTION_LABELS, METHOD_LABELS, RULE_LABELS
+
 KIND_CHOICES = [("assembly", _l("General assembly")), ("board", _l("Board")), ("committee", _l("Steering committee"))]
 SEAT_CHOICES = [("organization", _l("Organizations")), ("person", _l("Persons"))]
-METHOD_CHOICES = [("yes_no", _l("Yes / no / abstain")), ("single", _l("Single choice")), ("approval", _l("Approval voting")),
-                  ("ranked", _l("Ranked (Condorcet-Schulze)")), ("judgment", _l("Majority judgment"))]
-RULE_CHOICES = [("simple", _l("Simple majority")), ("absolute", _l("Absolute majority (of the voter list)")),
-                ("two_thirds", _l("Two thirds")), ("three_quarters", _l("Three quarters")),
-                ("unanimity", _l("Unanimity"))]
-ABSTENTION_CHOICES = [("excluded", _l("Abstentions are left out of the base")),
-                      ("counted", _l("Abstentions count in the base (like a vote against)"))]
+METHOD_CHOICES = list(METHOD_LABELS.items())
+RULE_CHOICES = list(RULE_LABELS.items())
+ABSTENTION_CHOICES = list(ABSTENTION_LABELS.items())
 QUORUM_CHOICES = [("none", _l("No quorum")), ("voters", _l("Share of voters")), ("weight", _l("Share of weight"))]
 MODE_CHOICES = [("in_person", _l("In person")), ("online", _l("Online")), ("hybrid", _l("Both"))]
 RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]

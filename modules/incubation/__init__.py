@@ -34,7 +34,8 @@ def erp_api_blueprints():
 
 @hookimpl
 def erp_menu_items(user):
-    return [MenuItem(_l("Incubation"), "incubation.home", None, 40)]
+    return [MenuItem(_l("Incubation"), "incubation.home", None, 40),
+            MenuItem(_l("Start a ressourcerie project"), "incubation.signup", None, 40, "public")]
 
 
 @hookimpl

@@ -111,12 +111,13 @@ def _holder(local, name, org_id):
 def _apply(project, track, status, day, note=""):
     project.track_id, project.status, project.motivation = track.id, status, "Nous voulons être accompagnés."
     project.applied_at, project.review_note = day_start(day), note
+    project.last_activity_at = project.applied_at
 
 
 def _accept(project, track, day, validated: int):
     """Accepted on ``day``; the first ``validated`` milestones of the track are validated on time."""
     _apply(project, track, "accepted", day - timedelta(days=10))
-    project.accepted_at = day_start(day)
+    project.accepted_at = project.last_activity_at = day_start(day)
     stage_start = day
     for stage in track.stages:
         tracks.open_stage(project, stage, stage_start)
@@ -127,7 +128,7 @@ def _accept(project, track, day, validated: int):
             if validated <= 0:
                 return
             pm.status, pm.validated_at = "validated", day_start(pm.target_date)
-            pm.submitted_at = pm.validated_at
+            pm.submitted_at = project.last_activity_at = pm.validated_at
             validated -= 1
         stage_start = max(pm.target_date for pm in rows)
         if stage is track.stages[-1]:
@@ -141,6 +142,7 @@ def _journal(projects, demo):
             ("romorantin", "accueil", 130, "Projet en pause : la porteuse cherche un associé.")):
         db.session.add(JournalEntry(project_id=projects[key].id, author_id=demo.users[author].id,
                                     written_on=today() - timedelta(days=days), body=body))
+        projects[key].last_activity_at = max(projects[key].last_activity_at, day_start(today() - timedelta(days=days)))
 
 
 def _placements(projects, holders, sites, demo, start):

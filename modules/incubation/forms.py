@@ -11,12 +11,15 @@ TEXT = [Optional(), Length(max=5000)]
 
 
 class SignupForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)],
+                       render_kw={"autocomplete": "name"})
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
-                             description=_l("At least 10 characters, mixing letters with digits or symbols."))
+                             description=_l("At least 10 characters, mixing letters with digits or symbols."),
+                             render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Password again"), validators=[DataRequired(), EqualTo(
-        "password", message=_l("The two passwords differ."))])
+        "password", message=_l("The two passwords differ."))], render_kw={"autocomplete": "new-password"})
     project_name = StringField(_l("Name of the project"), validators=[DataRequired(), Length(max=200)])
     territory = StringField(_l("Territory"), validators=[Optional(), Length(max=200)])
     needs = TextAreaField(_l("What do you need?"), validators=TEXT)
@@ -118,7 +121,7 @@ class PlacementForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    note = TextAreaField(_l("Message"), validators=[Optional(), Length(max=2000)],
+    note = TextAreaField(_l("Message to the holder"), validators=[Optional(), Length(max=2000)],
                          description=_l("Required to decline."))
 
 

@@ -4,7 +4,6 @@ The hook implementations below are the module's only contact with the rest of th
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -26,7 +25,7 @@ from modules.pooling.api.purchases import api as purchases_api
 from modules.pooling.models import Booking, Campaign, Share
 from modules.pooling.permissions import PERMISSIONS
 from modules.pooling.services import search
-from modules.pooling.services.booking import billable_days, booking_events
+from modules.pooling.services.booking import billable_days_sql, booking_events
 from modules.pooling.views import bp
 
 
@@ -115,11 +114,10 @@ def erp_demo_data(demo):
 @hookimpl
 def erp_observatory_indicators(start, end):
     begin, finish = from_local(datetime.combine(start, time.min)), from_local(datetime.combine(end, time.min))
-    days: dict[int, Decimal] = defaultdict(Decimal)
-    for org_id, b_start, b_end in db.session.execute(db.select(
-            Booking.organization_id, Booking.start_at, Booking.end_at).where(
-            Booking.status == "returned", Booking.start_at >= begin, Booking.start_at < finish)):
-        days[org_id] += billable_days(b_start, b_end)
+    days = {org_id: Decimal(total) for org_id, total in db.session.execute(db.select(
+        Booking.organization_id, db.func.sum(billable_days_sql(Booking.start_at, Booking.end_at))).where(
+        Booking.status == "returned", Booking.start_at >= begin, Booking.start_at < finish)
+        .group_by(Booking.organization_id))}
     spent = dict(db.session.execute(db.select(Share.organization_id, db.func.sum(Share.amount))
                                     .join(Campaign, Share.campaign_id == Campaign.id)
                                     .where(Campaign.status == "received", Campaign.received_at >= begin,

@@ -25,6 +25,13 @@ def _at(days: int, hour: int) -> datetime:
     return from_local(datetime.combine(today() + timedelta(days=days), time(hour)))
 
 
+def _next_week(weekday: int, hour: int, weeks: int = 1) -> datetime:
+    """A day of next week (Monday = 0), or of a later week: the van's demo bookings stay clear of
+    next week's Tuesday to Thursday, the slot the member's staff journey looks for."""
+    monday = today() + timedelta(days=7 * weeks - today().weekday())
+    return from_local(datetime.combine(monday + timedelta(days=weekday), time(hour)))
+
+
 def _equipment(demo) -> dict[str, Equipment]:
     created = {}
     for key, name, category, org, units, fee, half, approval, buffer in ITEMS:
@@ -59,8 +66,9 @@ def _bookings(demo, items: dict[str, Equipment]) -> None:
         db.session.flush()
         past.picked_up_at = past.start_at
         handover_return(past)
-    _booking(items["van"], demo.members["tours"], staff, _at(3, 9), _at(4, 18), "approved")
-    _booking(items["van"], demo.members["orleans"], orleans_manager, _at(8, 9), _at(9, 17), "requested")
+    _booking(items["van"], demo.members["tours"], staff, _next_week(4, 9), _next_week(5, 18), "approved")
+    _booking(items["van"], demo.members["orleans"], orleans_manager, _next_week(1, 9, weeks=2),
+             _next_week(2, 17, weeks=2), "requested")
     _booking(items["trailer"], demo.members["tours"], staff, _at(5, 8), _at(5, 18), "approved")
     _booking(items["tools"], demo.members["limoges"], staff, _at(2, 10), _at(6, 17), "approved", unit=1)
     db.session.add(Unavailability(equipment_id=items["baler"].id, kind="maintenance", start_at=_at(1, 8),

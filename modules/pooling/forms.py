@@ -10,6 +10,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, 
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.accounts.roles import ROLES
+from core.web.forms import LongSelect
 from modules.pooling.models.equipment import CONDITION_STATES
 
 DT = "%Y-%m-%dT%H:%M"
@@ -26,7 +27,7 @@ class SearchForm(FlaskForm):
     start = DateTimeLocalField(_l("Free from"), format=DT, validators=[InputRequired()])
     end = DateTimeLocalField(_l("Until"), format=DT, validators=[InputRequired()])
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
-    site_id = SelectField(_l("Site"), choices=[], coerce=str, validate_choice=False)
+    site_id = SelectField(_l("Site"), choices=[], coerce=str, validate_choice=False, widget=LongSelect())
     max_km = FloatField(_l("Within (km)"), validators=[Optional(), NumberRange(min=0, max=2000)])
     organization_id = SelectField(_l("Booking for"), choices=[], coerce=str, validate_choice=False)
 
@@ -46,9 +47,9 @@ class RefuseForm(FlaskForm):
 
 
 class ConditionForm(FlaskForm):
-    state = SelectField(_l("State of the item"), choices=[(s, STATES[s]) for s in CONDITION_STATES])
-    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
-    photo = FileField(_l("Photo (optional)"))
+    state = SelectField(_l("State of the item"), choices=[(s, STATES[s]) for s in CONDITION_STATES], default="good")
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    photo = FileField(_l("Photo (optional)"), render_kw={"accept": "image/*"})
     submit = SubmitField(_l("Save"))
 
 

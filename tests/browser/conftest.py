@@ -65,15 +65,18 @@ def _checked_page(browser, phone: bool = False):
     """A page in a new browser context (its own cookies: another person) and the errors it meets;
     ``phone``: a 390x844 touch screen, for the pages used standing up (check-out, attendance)."""
     screen = PHONE if phone else {"viewport": {"width": 1280, "height": 900}}
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", **screen)
+    # Reduced motion turns Bootstrap's transitions off: axe then measures the final colours of a
+    # button just clicked, not a frame of its fade.
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", reduced_motion="reduce", **screen)
     page = context.new_page()
     errors: list[str] = []
     # CSP violations and any resource answering with an error; a request the browser abandons
-    # when a test navigates on is not the app's fault.
+    # when a test navigates on is not the app's fault. 422 is a refused form shown again with its
+    # errors, on purpose.
     page.on("console", lambda msg: errors.append(msg.text)
             if msg.type == "error" and "Content Security Policy" in msg.text else None)
     page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
-            if response.status >= 400 else None)
+            if response.status >= 400 and response.status != 422 else None)
     return context, page, errors
 
 
@@ -118,6 +121,11 @@ def switch_language(page, lang: str) -> None:
     if button.count():
         button.click()
         page.wait_for_load_state()
+
+
+def fits_the_screen(page) -> bool:
+    """No horizontal scrolling: the page is laid out for the width of its screen (a phone's)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def check_accessibility(page) -> None:

@@ -154,3 +154,6 @@ def test_admin_lists_search_and_paginate(admin_client, make_org):
     first = admin_client.get("/admin/organizations").get_data(as_text=True)
     assert "Page 1 sur 2" in first and "Recyclerie 24" in first and "Recyclerie 25" not in first
     assert "Recyclerie 29" in admin_client.get("/admin/organizations?page=2").get_data(as_text=True)
+    make_org("Atelier 100% vélo")
+    wildcard = admin_client.get("/admin/organizations?q=0%25").get_data(as_text=True)  # a typed "%"
+    assert "Atelier 100% vélo" in wildcard and "Recyclerie 00" not in wildcard

@@ -25,6 +25,8 @@ def test_localized_mail_with_ics_reaches_a_real_smtp_server(app, smtp_server, ma
     subjects = {m["To"]: (m["Subject"], m) for m in smtp_server.messages}
     assert subjects[french.email][0] == "Réinitialisez votre mot de passe"
     assert subjects[english.email][0] == "Reset your password"
+    assert subjects[french.email][1]["Content-Language"] == "fr"
+    assert subjects[english.email][1]["Content-Language"] == "en"
     message = subjects[french.email][1]
     body = message.get_body(("plain",)).get_content()
     assert "Bonjour Léa," in body and "http://127.0.0.1:5000/password/reset/tok" in body

@@ -15,7 +15,7 @@ def first_milestone(world) -> ProjectMilestone:
 
 def submit(client, world, pm, files):
     return client.post(f"/incubation/projects/{world.project.id}/milestones/{pm.id}/submit",
-                       data={"submit-files": files, "submit-note": "here it is"},
+                       data={f"m{pm.id}-files": files, f"m{pm.id}-note": "here it is"},
                        content_type="multipart/form-data")
 
 
@@ -24,7 +24,9 @@ def test_documents_are_checked_by_content_and_served_safely(world, make_project,
     pm_id = pm.id
     login_as(world.holder)
     fake = submit(client, world, pm, [(io.BytesIO(b"<script>alert(1)</script>"), "study.pdf")])
-    assert "accept" in client.get(fake.headers["Location"]).get_data(as_text=True)  # "not accepted" / "pas accepté"
+    assert fake.status_code == 422
+    assert "accept" in fake.get_data(as_text=True)  # "not accepted" / "pas accepté", on the files field
+    assert f'id="m{pm_id}-files-error"' in fake.get_data(as_text=True)
     assert db.session.get(ProjectMilestone, pm_id).status == "pending"
     assert db.session.scalar(db.select(db.func.count()).select_from(Document)) == 0
     app.config["MAX_CONTENT_LENGTH"] = 64

@@ -70,3 +70,15 @@ def test_holder_pages_show_only_their_project(demo, client):
     assert "Projet de ressourcerie à Vierzon" in page
     listing = client.get("/incubation/projects").get_data(as_text=True)
     assert "Aubusson" not in listing and "Romorantin" not in listing
+
+
+def test_visitors_find_the_project_sign_up_and_members_do_not(demo, client):
+    from core.accounts.models import User
+    from tests.conftest import login
+
+    welcome = client.get("/").get_data(as_text=True)
+    assert 'href="/incubation/signup"' in welcome and "Créer une ressourcerie" in welcome
+    assert 'href="/incubation/signup"' in client.get("/login").get_data(as_text=True)  # in the navbar
+    login(client, db.session.scalar(db.select(User).where(User.email == "equipe@ressourceries.example")),
+          DEMO_PASSWORD)
+    assert 'href="/incubation/signup"' not in client.get("/dashboard").get_data(as_text=True)

@@ -141,6 +141,16 @@ def test_early_return_frees_the_slot_and_posts_the_fee(net, make_equipment):
     service.book(net.other_staff, van.id, start + timedelta(hours=1), start + timedelta(days=1))
 
 
+def test_pick_up_opens_one_hour_before_the_start(net, make_equipment):
+    """Earlier, the unit may still be out with the previous booker."""
+    van = make_equipment()
+    [booking] = service.book(net.staff, van.id, at(2), at(3, 18))
+    with pytest.raises(Conflict, match="one hour before the start"):
+        handover.check_out(net.staff, booking.id, "good")
+    booking.start_at = utcnow() + timedelta(minutes=50)
+    assert handover.check_out(net.staff, booking.id, "good").status == "picked_up"
+
+
 def test_damage_opens_maintenance_and_notifies_the_owner(net, make_equipment):
     van = make_equipment()
     start = utcnow() + timedelta(minutes=5)

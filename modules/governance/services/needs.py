@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
-from core.accounts.models import User
+from core.accounts.models import Organization, User
 from core.accounts.permissions import check, has_permission, permitted_org_ids
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotFound
@@ -33,8 +33,9 @@ def _rating(value, field: str) -> int:
 
 
 def _check_org(user, organization_id: int) -> None:
-    if not has_permission(user, NEEDS, organization_id):
-        raise NotFound(_("Not found."))
+    # a network admin holds every permission, even for an organization that does not exist
+    if not has_permission(user, NEEDS, organization_id) or db.session.get(Organization, organization_id) is None:
+        raise NotFound(_("Not found."), field="organization_id")
 
 
 def post_need(user, organization_id: int, title: str, description: str, importance: int, urgency: int) -> Need:

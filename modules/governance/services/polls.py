@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from core import audit
 from core.clock import local
 from core.db import utcnow
 from core.errors import Conflict, DomainError
 from core.extensions import db
-from modules.governance.models import Ballot, Body, Meeting, Poll, PollOption, PollVoter, Proxy
+from modules.governance.models import Ballot, Body, Meeting, Participation, Poll, PollOption, PollVoter, Proxy
 from modules.governance.services.bodies import active_members
 from modules.governance.services.common import locked, require_manager
 from modules.governance.tally import METHODS, QUORUM_KINDS, RULES
@@ -127,6 +128,51 @@ def delete_poll(user, poll_id: int) -> None:
         raise Conflict(_("Only a draft can be deleted."))
     audit.record("governance.poll.delete", "governance_poll", poll.id)
     db.session.delete(poll)
+
+
+def open_now(user, poll_id: int) -> Poll:
+    """Open a published poll before its announced time (e.g. in session): the same as moving the
+    opening time to now, which a manager may do until the poll opens."""
+    require_manager(user)
+    poll = locked(Poll, poll_id)
+    now = utcnow()
+    if poll.status != "scheduled":
+        raise Conflict(_("Only a published poll that has not opened yet can be opened."))
+    if now >= poll.closes_at:
+        raise Conflict(_("The closing time is already past."))
+    poll.opens_at = min(poll.opens_at, now)
+    open_poll(poll, now)
+    audit.record("governance.poll.open_now", "governance_poll", poll.id)
+    return poll
+
+
+def turnout(poll: Poll) -> tuple[int, int]:
+    """(seats that have voted, seats on the frozen voter list): who has voted is public, not how."""
+    voted = db.session.scalar(db.select(db.func.count()).select_from(Participation)
+                              .where(Participation.poll_id == poll.id))
+    seats = db.session.scalar(db.select(db.func.count()).select_from(PollVoter).where(PollVoter.poll_id == poll.id))
+    return voted, seats
+
+
+def close_early(user, poll_id: int) -> Poll:
+    """Close before the closing time, only once every seat has voted and nobody may change their
+    vote any more: closing then takes nothing away from any voter."""
+    require_manager(user)
+    poll = locked(Poll, poll_id)
+    now = utcnow()
+    if poll.status != "open" or now >= poll.closes_at:
+        raise Conflict(_("Only an open poll can be closed."))
+    if poll.allow_change:
+        raise Conflict(_("Voters may change their vote until the closing time: the poll closes then."))
+    voted, seats = turnout(poll)
+    missing = seats - voted
+    if missing:
+        raise Conflict(ngettext("%(num)d seat has not voted yet: the poll closes at its closing time.",
+                                "%(num)d seats have not voted yet: the poll closes at its closing time.", missing))
+    poll.closes_at = now
+    close_poll(poll, now)
+    audit.record("governance.poll.close_early", "governance_poll", poll.id)
+    return poll
 
 
 def effective_weights(members) -> dict[int, Decimal]:

@@ -59,6 +59,15 @@ class PollResult:
     def hash_matches(self) -> bool:
         return self.hash == self.poll.result_hash
 
+    @property
+    def weighted(self) -> bool:
+        """Seats weigh differently (weights or colleges): weights are worth showing beside the counts."""
+        return is_weighted(self.poll, self.ballots)
+
+
+def is_weighted(poll: Poll, ballots: list[dict]) -> bool:
+    return any(b["weight"] != 1 for b in ballots) or bool(poll.body.colleges)
+
 
 def eligible(poll: Poll) -> tuple[int, Decimal]:
     count, weight = db.session.execute(
@@ -72,7 +81,7 @@ def poll_result(poll: Poll) -> PollResult:
         raise Conflict(_("Results are published once the poll is closed."))
     ballots = published_ballots(poll)
     count, weight = eligible(poll)
-    weighted = any(b["weight"] != 1 for b in ballots) or bool(poll.body.colleges)
+    weighted = is_weighted(poll, ballots)
     result = tally(
         poll.method, len(poll.options), [(_as_tally_choice(poll.method, b["choice"]), b["weight"]) for b in ballots],
         rule=poll.rule, abstentions=poll.abstentions, quorum_kind=poll.quorum_kind,

@@ -96,7 +96,7 @@ def casting_voters(user, poll: Poll) -> list[PollVoter]:
         caster = by_id.get(voter.proxy_holder_id) if voter.proxy_holder_id else voter
         if caster is not None and acts_for(user, caster.organization_id, caster.user_id):
             mine.append(voter)
-    return mine
+    return sorted(mine, key=lambda voter: voter.proxy_holder_id is not None)  # own seats first, then proxies
 
 
 def voted_ids(poll_id: int, voter_ids: list[int]) -> set[int]:

@@ -20,9 +20,10 @@ from modules.governance.services import results as results_service
 from modules.governance.services import voting
 from modules.governance.services.bodies import active_members, seats_of
 from modules.governance.services.common import MANAGE, VIEW, VOTE
+from modules.governance.services.figures import chart_data, choice_text, quorum_text, verdict
+from modules.governance.services.poll_minutes import poll_minutes_pdf
 from modules.governance.views import bp
 from modules.governance.views.common import aware, get_or_404, naive_local
-from modules.governance.views.results_view import chart_data
 
 
 @bp.route("/polls")
@@ -95,6 +96,33 @@ def poll_publish(poll_id: int):
     try:
         services.publish_poll(current_user, poll_id)
         db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    return redirect(url_for("governance.poll_detail", poll_id=poll_id))
+
+
+@bp.post("/polls/<int:poll_id>/open")
+@require(MANAGE)
+def poll_open(poll_id: int):
+    try:
+        services.open_now(current_user, poll_id)
+        db.session.commit()
+        flash(_("The poll is open: its voter list, weights and proxies are frozen."), "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    return redirect(url_for("governance.poll_detail", poll_id=poll_id))
+
+
+@bp.post("/polls/<int:poll_id>/close")
+@require(MANAGE)
+def poll_close(poll_id: int):
+    try:
+        services.close_early(current_user, poll_id)
+        db.session.commit()
+        flash(_("The poll is closed and its results are published."), "success")
+        return redirect(url_for("governance.poll_results", poll_id=poll_id))
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -182,6 +210,7 @@ def poll_detail(poll_id: int):
             except DomainError as error:
                 attach_error(proxy_form, error)
     return render_template("governance/poll.html", poll=poll, state=services.state(poll), seats=seats, voted=voted,
+                           turnout=services.turnout(poll) if poll.status == "open" else None,
                            errors=errors, receipt_form=receipt_form, found=found, proxy_form=proxy_form,
                            proxies=proxies, my_seats={m.id for m in seats_of(current_user, poll.body_id,
                                                                              local(poll.opens_at).date())},
@@ -202,7 +231,7 @@ def poll_results(poll_id: int):
     result = results_service.poll_result(poll)
     page = paged_list(result.ballots)
     return render_template("governance/results.html", poll=poll, result=result, chart=chart_data(result),
-                           page=page)
+                           verdict=verdict(result), quorum_text=quorum_text(result), choice_text=choice_text, page=page)
 
 
 def paged_list(items: list):
@@ -215,6 +244,14 @@ def poll_chart(poll_id: int):
     poll = _closed(poll_id)
     data = chart_data(results_service.poll_result(poll))
     return svg_response(chart("bar", data["title"], data["labels"], data["series"]))
+
+
+@bp.route("/polls/<int:poll_id>/minutes.pdf")
+@require(VIEW)
+def poll_minutes(poll_id: int):
+    poll = _closed(poll_id)
+    return Response(poll_minutes_pdf(results_service.poll_result(poll)), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="poll-{poll.id}-minutes.pdf"'})
 
 
 @bp.route("/polls/<int:poll_id>/ballots.csv")

@@ -5,16 +5,16 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from core.accounts.models import Membership, User
+from core.accounts.models import Membership, Organization, User
 from core.accounts.permissions import PermissionDenied, permitted_org_ids, require
 from core.calendar import to_ics
 from core.errors import DomainError
 from core.extensions import db
 from core.web.forms import attach_error
-from core.web.pagination import paged
+from core.web.pagination import matching, paged, search_term
 from core.web.urls import public_url
 from modules.incubation.forms import DecisionForm, PeriodForm, PlacementForm, ReportForm, SiteForm, VisitForm
-from modules.incubation.models import HostSite, Project
+from modules.incubation.models import AuthorityVisit, HostSite, Placement, Project
 from modules.incubation.services import hosting as service
 from modules.incubation.services.access import is_coordinator, visible_projects
 from modules.incubation.views import bp
@@ -35,8 +35,6 @@ def sites():
 def _site_form(site: HostSite | None) -> SiteForm:
     form = SiteForm(obj=site)
     orgs = permitted_org_ids(current_user, service.HOST)
-    from core.accounts.models import Organization
-
     stmt = db.select(Organization).where(Organization.kind == "member").order_by(Organization.name)
     if orgs is not None:
         stmt = stmt.where(Organization.id.in_(orgs or [-1]))
@@ -116,13 +114,14 @@ def remove_period(site_id: int, period_id: int):
 @bp.route("/placements")
 @login_required
 def placements():
-    status = request.args.get("status", "")
+    status, q = request.args.get("status", ""), search_term()
     stmt = service.placements_stmt(current_user)
     if status in ("requested", "accepted", "declined", "cancelled"):
-        from modules.incubation.models import Placement
-
         stmt = stmt.where(Placement.status == status)
-    return render_template("incubation/placements.html", page=paged(stmt), status=status)
+    if q:
+        stmt = matching(stmt.join(Placement.host_site).join(Placement.holder).join(Placement.project)
+                        .join(Project.organization), q, HostSite.name, User.name, Organization.name)
+    return render_template("incubation/placements.html", page=paged(stmt), status=status, q=q)
 
 
 def _placement_form() -> PlacementForm:
@@ -154,12 +153,17 @@ def new_placement():
                            back=url_for("incubation.placements")), 200 if request.method == "GET" else 422
 
 
+def _placement_page(item, decision_form=None, report_form=None) -> str:
+    return render_template("incubation/placement.html", placement=item,
+                           referent=service.is_referent(current_user, item),
+                           decision_form=decision_form or DecisionForm(),
+                           report_form=report_form or ReportForm(obj=item))
+
+
 @bp.route("/placements/<int:placement_id>")
 @login_required
 def placement(placement_id: int):
-    item = service.get_placement(current_user, placement_id)
-    return render_template("incubation/placement.html", placement=item, referent=service.is_referent(current_user, item),
-                           decision_form=DecisionForm(), report_form=ReportForm(obj=item))
+    return _placement_page(service.get_placement(current_user, placement_id))
 
 
 @bp.route("/placements/<int:placement_id>/accept", methods=["POST"])
@@ -177,16 +181,16 @@ def decline(placement_id: int):
 def _decide(placement_id: int, accepted: bool):
     item = service.get_placement(current_user, placement_id, lock=True)
     form = DecisionForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("The message is too long."), "note")
-        service.decide_placement(current_user, item, accepted, form.note.data)
-        db.session.commit()
-        flash(_("The placement is accepted.") if accepted else _("The request is declined."), "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("incubation.placement", placement_id=placement_id))
+    if form.validate_on_submit():
+        try:
+            service.decide_placement(current_user, item, accepted, form.note.data)
+            db.session.commit()
+            flash(_("The placement is accepted.") if accepted else _("The request is declined."), "success")
+            return redirect(url_for("incubation.placement", placement_id=placement_id))
+        except DomainError as error:
+            attach_error(form, error)
+            item = service.get_placement(current_user, placement_id)
+    return _placement_page(item, decision_form=form), 422
 
 
 @bp.route("/placements/<int:placement_id>/cancel", methods=["POST"])
@@ -217,8 +221,7 @@ def report(placement_id: int):
         except DomainError as error:
             attach_error(form, error)
             item = service.get_placement(current_user, placement_id)
-    return render_template("incubation/placement.html", placement=item, referent=service.is_referent(current_user, item),
-                           decision_form=DecisionForm(), report_form=form), 422
+    return _placement_page(item, report_form=form), 422
 
 
 @bp.route("/placements/<int:placement_id>.ics")
@@ -235,7 +238,9 @@ def placement_ics(placement_id: int):
 @bp.route("/visits")
 @login_required
 def visits():
-    return render_template("incubation/visits.html", page=paged(service.visits_stmt(current_user)))
+    q = search_term()
+    stmt = matching(service.visits_stmt(current_user), q, AuthorityVisit.authority, AuthorityVisit.place)
+    return render_template("incubation/visits.html", page=paged(stmt), q=q)
 
 
 @bp.route("/visits/new", methods=["GET", "POST"])

@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core import uploads
-from core.accounts.models import User
+from core.accounts.models import Membership, User
 from core.accounts.permissions import require
+from core.accounts.roles import PROJECT_HOLDER
 from core.charts import chart, svg_response
 from core.errors import DomainError, NotFound
 from core.extensions import db
@@ -35,25 +36,38 @@ def projects():
     return render_template("incubation/projects.html", page=paged(stmt), q=q)
 
 
+def _coach_choices() -> list[tuple[int, str]]:
+    """People of the network who may coach: anyone holding a role other than project holder."""
+    staff = db.select(Membership.user_id).where(Membership.role != PROJECT_HOLDER)
+    people = db.session.scalars(db.select(User).where(User.active.is_(True), User.id.in_(staff)).order_by(User.name))
+    return [(0, "—")] + [(u.id, f"{u.name} ({u.email})") for u in people]
+
+
+def _milestone_forms(milestones, form_class, prefix: str, failed: dict) -> dict:
+    """One form per milestone, so every field has its own id; a refused one keeps its input and errors."""
+    return {pm.id: failed.get(pm.id) or form_class(prefix=f"{prefix}{pm.id}", formdata=None) for pm in milestones}
+
+
 def _page(project: Project, **forms):
     mentor = can_mentor(current_user, project)
     holder = is_holder(current_user, project)
+    coordinator = is_coordinator(current_user)
     apply_form = forms.get("apply_form") or ApplyForm(prefix="apply")
     apply_form.track_id.choices = [(t.id, t.name) for t in db.session.scalars(
         db.select(Track).where(Track.active.is_(True)).order_by(Track.name))]
     coach_form = forms.get("coach_form") or CoachForm(prefix="coach")
-    if is_coordinator(current_user):
-        coach_form.user_id.choices = [(u.id, f"{u.name} ({u.email})") for u in db.session.scalars(
-            db.select(User).where(User.active.is_(True)).order_by(User.name))]
+    if coordinator:
+        coach_form.user_id.choices = _coach_choices()
+    milestones = tracks.project_milestones(project)
     return render_template(
-        "incubation/project.html", project=project, holder=holder, mentor=mentor,
-        coordinator=is_coordinator(current_user), milestones=tracks.project_milestones(project),
-        timeline=reports.timeline(current_user, project),
+        "incubation/project.html", project=project, holder=holder, mentor=mentor, coordinator=coordinator,
+        milestones=milestones, timeline=reports.timeline(current_user, project),
         journal=db.session.scalars(service.journal(current_user, project).limit(50)).all() if mentor else [],
         project_form=forms.get("project_form") or ProjectForm(prefix="project", obj=project),
         apply_form=apply_form, review_form=forms.get("review_form") or ReviewForm(prefix="review"),
         coach_form=coach_form, journal_form=forms.get("journal_form") or JournalForm(prefix="journal"),
-        submit_form=SubmitMilestoneForm(prefix="submit"), milestone_review_form=MilestoneReviewForm(prefix="mreview"))
+        submit_forms=_milestone_forms(milestones, SubmitMilestoneForm, "m", forms.get("submit_failed", {})),
+        review_forms=_milestone_forms(milestones, MilestoneReviewForm, "r", forms.get("review_failed", {})))
 
 
 @bp.route("/projects/<int:project_id>")
@@ -69,7 +83,7 @@ def _post(project_id: int, form_class, prefix: str, action, form_name: str, mess
     if form_name == "apply_form":
         form.track_id.choices = [(t.id, t.name) for t in db.session.scalars(db.select(Track))]
     if form_name == "coach_form":
-        form.user_id.choices = [(u.id, u.name) for u in db.session.scalars(db.select(User))]
+        form.user_id.choices = _coach_choices()
     if form.validate_on_submit():
         try:
             action(project, form)
@@ -132,47 +146,40 @@ def write_journal(project_id: int):
 @bp.route("/projects/<int:project_id>/milestones/<int:pm_id>/submit", methods=["POST"])
 @login_required
 def submit_milestone(project_id: int, pm_id: int):
-    project = get_project(current_user, project_id, lock=True)
-    form = SubmitMilestoneForm(prefix="submit")
-    try:
-        form.validate_on_submit() or _raise_first(form)
-        pm = tracks.get_project_milestone(project, pm_id)
-        tracks.submit_milestone(current_user, project, pm, form.note.data, request.files.getlist("submit-files"))
-        db.session.commit()
-        flash(_("The milestone is submitted to your coaches."), "success")
-    except NotFound:
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("incubation.project", project_id=project_id, _anchor=f"milestone-{pm_id}"))
+    def submit(project, pm, form):
+        tracks.submit_milestone(current_user, project, pm, form.note.data, request.files.getlist(form.files.name))
+        return _("The milestone is submitted to your coaches.")
+
+    return _milestone_post(project_id, pm_id, SubmitMilestoneForm, "m", "submit_failed", submit)
 
 
 @bp.route("/projects/<int:project_id>/milestones/<int:pm_id>/review", methods=["POST"])
 @login_required
 def review_milestone(project_id: int, pm_id: int):
-    project = get_project(current_user, project_id, lock=True)
-    form = MilestoneReviewForm(prefix="mreview")
-    try:
-        form.validate_on_submit() or _raise_first(form)
-        pm = tracks.get_project_milestone(project, pm_id)
+    def review(project, pm, form):
         tracks.review_milestone(current_user, project, pm, form.decision.data, form.comment.data)
-        db.session.commit()
-        flash(_("The milestone is reviewed."), "success")
-    except NotFound:
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("incubation.project", project_id=project_id, _anchor=f"milestone-{pm_id}"))
+        return _("The milestone is reviewed.")
+
+    return _milestone_post(project_id, pm_id, MilestoneReviewForm, "r", "review_failed", review)
 
 
-def _raise_first(form) -> None:
-    """Small forms posted from a list: report the first field error as a message."""
-    for name, errors in form.errors.items():
-        label = getattr(form, name).label.text if hasattr(form, name) else name
-        raise DomainError(f"{label}: {errors[0]}", name)
-    raise DomainError(_("The form has expired; try again."))
+def _milestone_post(project_id: int, pm_id: int, form_class, prefix: str, failed: str, action):
+    """The forms of one milestone card: commit and go back to the card, or show the card's errors."""
+    project = get_project(current_user, project_id, lock=True)
+    pm = tracks.get_project_milestone(project, pm_id)
+    form = form_class(prefix=f"{prefix}{pm_id}")
+    if form.validate_on_submit():
+        try:
+            message = action(project, pm, form)
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("incubation.project", project_id=project_id, _anchor=f"milestone-{pm_id}"))
+        except NotFound:
+            raise
+        except DomainError as error:
+            attach_error(form, error)
+            project = get_project(current_user, project_id)
+    return _page(project, **{failed: {pm_id: form}}), 422
 
 
 @bp.route("/documents/<int:document_id>")

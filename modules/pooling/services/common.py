@@ -61,10 +61,28 @@ def notify(template: str, users, **context) -> None:
         mail.send(template, user, **context)
 
 
+EARTH_RADIUS_KM = 6371.0
+
+
 def distance_km(a: Organization | None, b: Organization | None) -> float | None:
     """Great-circle distance between two organizations' coordinates (haversine)."""
     if not a or not b or None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return None
     lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
+    return EARTH_RADIUS_KM * 2 * math.asin(math.sqrt(h))
+
+
+def within_box(stmt, place, origin: Organization, max_km: float):
+    """Keep the rows whose ``place`` (an Organization alias) lies in the latitude/longitude box that
+    holds every point within ``max_km`` of ``origin``: the database drops the far ones, and
+    ``distance_km`` still decides for the rest. Widened by 1 % against rounding."""
+    angle = max_km / EARTH_RADIUS_KM
+    spread = math.degrees(angle) * 1.01
+    stmt = stmt.where(place.latitude.between(origin.latitude - spread, origin.latitude + spread))
+    latitude = math.radians(origin.latitude)
+    if angle < math.pi / 2 - abs(latitude):  # the box stops short of a pole: longitudes are bounded too
+        spread = math.degrees(math.asin(math.sin(angle) / math.cos(latitude))) * 1.01
+        if -180 < origin.longitude - spread and origin.longitude + spread < 180:
+            stmt = stmt.where(place.longitude.between(origin.longitude - spread, origin.longitude + spread))
+    return stmt

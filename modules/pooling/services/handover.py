@@ -1,8 +1,9 @@
 """Pick-up and return: condition reports, early and late returns, damage, fees, no-shows."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from core import audit, ledger
@@ -16,19 +17,30 @@ from modules.pooling.services.booking import visible_booking
 from modules.pooling.services.common import managers_of, notify
 
 REPAIR_PERIOD = timedelta(days=7)  # a damaged unit is out until the owner ends the maintenance
+# Earlier, the unit may still be out with the previous booker (or due to them): no early pick-up.
+PICK_UP_EARLY = timedelta(hours=1)
 NO_SHOW_GRACE = timedelta(hours=2)
 REMIND_EVERY = timedelta(hours=24)
 
 
-def _report(user, booking: Booking, moment: str, state: str, comment: str, photo) -> ConditionReport:
+def _report(user, booking: Booking, moment: str, state: str, comment: str, photo, now) -> ConditionReport:
     if state not in CONDITION_STATES:
         raise DomainError(_("Choose the state of the item."), field="state")
     stored = save(photo, "pooling", IMAGES, field="photo") if photo else None
     report = ConditionReport(booking_id=booking.id, moment=moment, state=state, comment=(comment or "")[:2000],
                              photo=stored.stored_name if stored else None,
-                             photo_type=stored.content_type if stored else None, user_id=user.id)
+                             photo_type=stored.content_type if stored else None, user_id=user.id,
+                             created_at=now)  # the moment of the handover, as on the booking
     db.session.add(report)
     return report
+
+
+def pick_up_opens_at(booking: Booking) -> datetime:
+    return booking.start_at - PICK_UP_EARLY
+
+
+def pick_up_is_open(booking: Booking) -> bool:
+    return booking.status == "approved" and pick_up_opens_at(booking) <= utcnow() < booking.end_at
 
 
 def check_out(user, booking_id: int, state: str, comment: str = "", photo=None) -> Booking:
@@ -38,7 +50,10 @@ def check_out(user, booking_id: int, state: str, comment: str = "", photo=None) 
         raise Conflict(_("Only an approved booking can be picked up."))
     if now >= booking.end_at:
         raise Conflict(_("This booking is over; it can no longer be picked up."))
-    _report(user, booking, "check_out", state, comment, photo)
+    if now < pick_up_opens_at(booking):
+        raise Conflict(_("Pick-up opens one hour before the start of the booking, on %(when)s.",
+                         when=format_datetime(pick_up_opens_at(booking), "EEEE d MMMM y HH:mm")))
+    _report(user, booking, "check_out", state, comment, photo, now)
     booking.status, booking.picked_up_at = "picked_up", now
     audit.record("pooling.booking.check_out", "booking", booking.id, state=state)
     return booking
@@ -50,7 +65,7 @@ def check_in(user, booking_id: int, state: str, comment: str = "", photo=None) -
     now = utcnow()
     if booking.status != "picked_up":
         raise Conflict(_("Only a picked-up booking can be returned."))
-    _report(user, booking, "check_in", state, comment, photo)
+    _report(user, booking, "check_in", state, comment, photo, now)
     booking.status, booking.returned_at = "returned", now
     if now < booking.end_at:
         buffer = booking.end_with_buffer - booking.end_at

@@ -204,6 +204,12 @@ def figures(campaign: Campaign, org_id: int | None) -> tuple[list[ProductFigures
     return rows, estimate
 
 
+def live_price(campaign: Campaign, product_id: int) -> Decimal | None:
+    """The unit price the network's current total gives a product (None: not in the campaign)."""
+    product = next((p for p in campaign.products if p.id == product_id), None)
+    return price_for(product.tiers, totals(campaign).get(product_id, 0)) if product else None
+
+
 # --- closing and reception -----------------------------------------------------------------
 
 def close_due_campaigns() -> int:

@@ -19,7 +19,7 @@ from core.db import utcnow
 from core.extensions import db
 from modules.pooling.models import ACTIVE, Booking, Equipment, EquipmentUnit
 from modules.pooling.services.booking import billable_days, rule_problems
-from modules.pooling.services.common import distance_km
+from modules.pooling.services.common import distance_km, within_box
 from modules.pooling.services.equipment import occurrences, unavailabilities_stmt
 
 
@@ -85,10 +85,14 @@ def _free_count(unit_ids: list[int], busy: dict, start: datetime, until: datetim
 def search(user, start: datetime, end: datetime, org_id: int | None, category: str | None = None,
            site_id: int | None = None, max_km: float | None = None, q: str | None = None) -> list[SearchResult]:
     """What is free over [start, end), nearest first when the user's organization is located."""
-    items = list(db.session.scalars(catalog_stmt(category, site_id, q)))
+    origin = db.session.get(Organization, org_id) if org_id else None
+    stmt = catalog_stmt(category, site_id, q)
+    if max_km is not None and origin is not None and None not in (origin.latitude, origin.longitude):
+        site = db.aliased(Organization)
+        stmt = within_box(stmt.join(site, Equipment.site_id == site.id), site, origin, max_km)
+    items = list(db.session.scalars(stmt))
     longest_buffer = timedelta(minutes=max((e.buffer_minutes for e in items), default=0))
     units, busy = _busy_by_unit(items, start, end + longest_buffer)
-    origin = db.session.get(Organization, org_id) if org_id else None
     results = []
     for item in items:
         distance = distance_km(origin, item.site)
@@ -124,8 +128,11 @@ def visible_bookings_stmt(user):
     stmt = db.select(Booking).join(Equipment, Booking.equipment_id == Equipment.id)
     if booker is None or None in owner:
         return stmt
-    return stmt.where(db.or_(Booking.organization_id.in_(booker or [-1]),
-                             Equipment.organization_id.in_(set().union(*owner) or [-1])))
+    # Both conditions on the booking's own indexed columns, with the owned items' ids as values: an
+    # OR across the join (or over a subquery) makes PostgreSQL scan every booking of the network.
+    owned = db.session.scalars(db.select(Equipment.id).where(
+        Equipment.organization_id.in_(set().union(*owner) or [-1]))).all()
+    return stmt.where(db.or_(Booking.organization_id.in_(booker or [-1]), Booking.equipment_id.in_(owned or [-1])))
 
 
 def approval_queue_stmt(user):

@@ -14,9 +14,9 @@ from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.uploads import send
 from core.web.forms import attach_error
-from core.web.pagination import paged
+from core.web.pagination import matching, paged, search_term
 from modules.pooling.forms import BookForm, ConditionForm, RefuseForm
-from modules.pooling.models import Booking, ConditionReport, OrganizationFeed
+from modules.pooling.models import Booking, ConditionReport, Equipment, OrganizationFeed
 from modules.pooling.services import booking as booking_service
 from modules.pooling.services import handover
 from modules.pooling.services import search as search_service
@@ -52,8 +52,9 @@ def book(equipment_id: int):
 @bp.route("/bookings")
 @require("pooling.view")
 def bookings():
-    status = request.args.get("status", "")
-    stmt = search_service.visible_bookings_stmt(current_user).order_by(Booking.start_at.desc(), Booking.id)
+    status, q = request.args.get("status", ""), search_term()
+    stmt = matching(search_service.visible_bookings_stmt(current_user), q, Equipment.name)
+    stmt = stmt.order_by(Booking.start_at.desc(), Booking.id)
     if status:
         stmt = stmt.where(Booking.status == status)
     own = [(i, n) for i, n in org_choices(current_user, "pooling.book") if i in current_user.organization_ids]
@@ -62,7 +63,7 @@ def bookings():
     feeds = [(org_id, name, url_for("pooling.feed", token=tokens[org_id], _external=True) if org_id in tokens
               else None) for org_id, name in own]
     late = db.session.scalars(search_service.late_stmt(current_user).limit(50)).all()
-    return render_template("pooling/bookings.html", page=paged(stmt), status=status, feeds=feeds, late=late)
+    return render_template("pooling/bookings.html", page=paged(stmt), status=status, q=q, feeds=feeds, late=late)
 
 
 @bp.route("/organizations/<int:organization_id>/feed", methods=["POST"])
@@ -96,6 +97,7 @@ def _booking_page(item: Booking, status: int = 200, condition_form: ConditionFor
         "pooling/booking.html", booking=item, reports=reports,
         condition_form=condition_form or ConditionForm(), refuse_form=refuse_form or RefuseForm(),
         is_owner=booking_service.can_act_as_owner(current_user, item),
+        pick_up_open=handover.pick_up_is_open(item), pick_up_opens=handover.pick_up_opens_at(item),
         can_approve=has_permission(current_user, "pooling.approve", item.equipment.organization_id),
     ), status
 

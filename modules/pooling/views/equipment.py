@@ -18,7 +18,7 @@ from core.extensions import db
 from core.uploads import IMAGES, save, send
 from core.web.forms import attach_error
 from core.web.pagination import paged
-from modules.pooling.forms import BookForm, EquipmentForm, SearchForm, UnavailabilityForm
+from modules.pooling.forms import DT, BookForm, EquipmentForm, SearchForm, UnavailabilityForm
 from modules.pooling.models import Booking, Equipment, OrganizationFeed, Unavailability
 from modules.pooling.services import equipment as equipment_service
 from modules.pooling.services import search as search_service
@@ -62,7 +62,9 @@ def search():
             site = int(form.site_id.data) if (form.site_id.data or "").isdigit() else None
             results = search_service.search(current_user, start, end, org_id, form.category.data or None, site,
                                             form.max_km.data)
-    return render_template("pooling/search.html", form=form, results=results, org_id=org_id)
+    # The result links carry the dates, so the item's booking form opens with them.
+    dates = {"start": request.args.get("start"), "end": request.args.get("end"), "organization_id": org_id}
+    return render_template("pooling/search.html", form=form, results=results, org_id=org_id, dates=dates)
 
 
 @bp.route("/equipment")
@@ -80,10 +82,23 @@ def item(equipment_id: int):
     equipment = equipment_service.get_equipment(equipment_id, current_user)
     form = BookForm()
     form.organization_id.choices = org_choices(current_user, "pooling.book")
-    if not form.start.data:
+    searched = _typed(request.args.get("start")), _typed(request.args.get("end"))
+    if None not in searched:  # coming from the search: book the dates that were searched
+        form.start.data, form.end.data = searched
+    else:
         start = datetime.combine(today() + timedelta(days=1), equipment.opens_at or time(9))
         form.start.data, form.end.data = start, start + timedelta(hours=max(equipment.min_hours, 1))
+    if (request.args.get("organization_id") or "").isdigit():
+        form.organization_id.data = int(request.args["organization_id"])
     return _item_page(equipment, form)
+
+
+def _typed(value: str | None) -> datetime | None:
+    """A Paris wall-clock time as the date-time fields send it, or None."""
+    try:
+        return datetime.strptime(value or "", DT)
+    except ValueError:
+        return None
 
 
 def _item_page(equipment: Equipment, form: BookForm, status: int = 200):

@@ -14,8 +14,10 @@ from core.clock import from_local
 from core.errors import DomainError
 from core.extensions import db
 from core.web.forms import attach_error
-from core.web.pagination import paged
+from core.web.hooks import format_money
+from core.web.pagination import matching, paged, search_term
 from modules.pooling.forms import CampaignForm, PledgeForm
+from modules.pooling.models import Campaign
 from modules.pooling.services import purchase_docs, purchases
 from modules.pooling.services.common import optional_org_id, org_choices
 from modules.pooling.services.pricing import parse_decimal, parse_tiers
@@ -25,7 +27,9 @@ from modules.pooling.views import bp
 @bp.route("/purchases")
 @require()
 def campaigns():
-    return render_template("pooling/campaigns.html", page=paged(purchases.campaigns_stmt(current_user)),
+    q = search_term()
+    stmt = matching(purchases.campaigns_stmt(current_user), q, Campaign.title, Campaign.supplier_name)
+    return render_template("pooling/campaigns.html", page=paged(stmt), q=q,
                            can_create=has_permission(current_user, "pooling.purchase.manage"))
 
 
@@ -110,10 +114,15 @@ def pledge(campaign_id: int, product_id: int):
     form.delivery_site_id.choices = [(s.id, s.organization.name) for s in item.sites]
     if form.validate_on_submit():
         try:
+            before = purchases.live_price(item, product_id)
             purchases.pledge(current_user, campaign_id, product_id, form.quantity.data, form.organization_id.data,
                              form.delivery_site_id.data)
+            after = purchases.live_price(item, product_id)
             db.session.commit()
             flash(_("Your pledge is saved."), "success")
+            if before is not None and after < before:
+                flash(_("With your pledge the network reaches a better price: %(price)s per unit instead of "
+                        "%(before)s.", price=format_money(after), before=format_money(before)), "success")
             return redirect(url_for("pooling.campaign", campaign_id=campaign_id,
                                     organization_id=form.organization_id.data))
         except DomainError as error:

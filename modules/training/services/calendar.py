@@ -20,11 +20,13 @@ def events_for(user, start: datetime, end: datetime) -> list[CalendarEvent]:
                    TrainingSession.id.in_(db.select(Slot.session_id).where(Slot.starts_at < end, Slot.ends_at > start))))
     if not is_admin(user):
         orgs = permitted_org_ids(user, "training.enrol") or set()
-        concerned = db.select(Enrolment.session_id).where(
-            Enrolment.status.in_(HOLDS_SEAT),
+        # correlated, so that only the enrolments of the window's sessions are read (an IN list
+        # of every enrolment concerned would read the whole history at each call)
+        concerned = db.select(Enrolment.id).where(
+            Enrolment.session_id == TrainingSession.id, Enrolment.status.in_(HOLDS_SEAT),
             (Enrolment.user_id == user.id) | (Enrolment.email == user.email) | Enrolment.organization_id.in_(orgs))
         trains = db.select(Trainer.id).where(Trainer.user_id == user.id)
-        stmt = stmt.where(TrainingSession.id.in_(concerned) | TrainingSession.trainer_id.in_(trains))
+        stmt = stmt.where(concerned.exists() | TrainingSession.trainer_id.in_(trains))
     events = []
     for session in db.session.scalars(stmt.order_by(TrainingSession.starts_at)):
         events.extend(e for e in session_events(session) if e.start < end and e.end > start)

@@ -228,3 +228,18 @@ def queue_position(enrolment: Enrolment) -> int | None:
     return db.session.scalar(db.select(db.func.count(Enrolment.id)).where(
         Enrolment.session_id == enrolment.session_id, Enrolment.status == WAITING, Enrolment.id <= enrolment.id))
 
+
+def queue_positions(enrolments: list[Enrolment]) -> dict[int, int]:
+    """The queue position of each waiting enrolment of a list, in one query whatever their sessions."""
+    waiting = [e for e in enrolments if e.status == WAITING]
+    if not waiting:
+        return {}
+    queues = db.session.execute(db.select(Enrolment.id, Enrolment.session_id).where(
+        Enrolment.session_id.in_({e.session_id for e in waiting}), Enrolment.status == WAITING)
+        .order_by(Enrolment.id))
+    seen: dict[int, int] = {}
+    positions = {}
+    for enrolment_id, session_id in queues:
+        seen[session_id] = positions[enrolment_id] = seen.get(session_id, 0) + 1
+    return {e.id: positions[e.id] for e in waiting}
+

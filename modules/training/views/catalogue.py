@@ -5,7 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.accounts.models import Membership, User
+from core.accounts.models import Membership, Organization, User
 from core.accounts.permissions import require
 from core.clock import from_local, local
 from core.db import utcnow
@@ -88,6 +88,13 @@ def _session_form(form: SessionForm) -> SessionForm:
     return form
 
 
+def _network_id() -> int | None:
+    """The network association the coordinator works for: it usually pays the trainer."""
+    return db.session.scalar(db.select(Organization.id).where(
+        Organization.kind == "network", Organization.id.in_(current_user.organization_ids or [-1]))
+        .order_by(Organization.id).limit(1))
+
+
 def _session_data(form: SessionForm) -> svc.SessionData:
     return svc.SessionData(
         course_id=form.course_id.data, trainer_id=form.trainer_id.data,
@@ -102,7 +109,8 @@ def _session_data(form: SessionForm) -> svc.SessionData:
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @require("training.manage")
 def session_new():
-    form = _session_form(SessionForm(course_id=request.args.get("course", type=int)))
+    form = _session_form(SessionForm(course_id=request.args.get("course", type=int),
+                                     payee_organization_id=_network_id()))
     if form.validate_on_submit():
         try:
             session = svc.create_session(current_user, _session_data(form))
@@ -156,7 +164,8 @@ def courses():
     return render_template(
         "training/courses.html",
         courses=db.session.scalars(db.select(Course).order_by(Course.title)).all(),
-        trainers=db.session.scalars(db.select(Trainer).order_by(Trainer.name)).all(),
+        trainers=db.session.scalars(db.select(Trainer).options(db.joinedload(Trainer.organization))
+                                    .order_by(Trainer.name)).all(),
     )
 
 

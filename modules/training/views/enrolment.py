@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from core.accounts.permissions import require
 from core.clock import today
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.web.forms import attach_error
 from modules.training.forms import EnrolForm, InterestForm, ReportForm
-from modules.training.models import ENROLLED, WAITING, Course, Interest
+from modules.training.models import ENROLLED, Course, Interest
 from modules.training.services import enrolment as svc
 from modules.training.services import feedback
 from modules.training.services.common import get_session
@@ -47,6 +47,8 @@ def _enrolment_action(action, enrolment_id: int, message: str):
         db.session.commit()
         flash(message, "success")
         return redirect(url_for("training.session_detail", session_id=enrolment.session_id))
+    except NotFound:
+        raise  # someone else's enrolment looks absent: a 404 page, like any unknown id
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -69,7 +71,7 @@ def confirm(enrolment_id: int):
 @require()
 def history():
     rows = feedback.history_of(current_user)
-    positions = {e.id: svc.queue_position(e) for e, _cert in rows if e.status == WAITING}
+    positions = svc.queue_positions([e for e, _cert in rows])
     return render_template("training/history.html", rows=rows, positions=positions)
 
 
