@@ -47,7 +47,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # bound values (ballots, mail bodies with reset links) never reach SQL logs or error messages
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "BOOTSTRAP_SERVE_LOCAL": True,
         "API_TITLE": "Ressourceries ERP",
         "API_VERSION": "v1",

@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, Numeric, event
+from sqlalchemy import DateTime, Float, ForeignKey, MetaData, Numeric, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 CENT = Decimal("0.01")
@@ -21,6 +23,14 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+MAX_ID = 2**31 - 1  # INTEGER keys (PostgreSQL's int4)
+
+
+def valid_id(value) -> bool:
+    """Ids come from URLs and bodies: an out-of-range number must look absent, not overflow the database."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def utcnow() -> datetime:
@@ -64,6 +74,26 @@ class Money(TypeDecorator):
         if value is None:
             return None
         return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class elapsed_seconds(FunctionElement):
+    """Seconds from ``start`` to ``end`` (UTC datetime columns), computed by the database so that
+    durations can be summed in SQL rather than row by row in Python."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(elapsed_seconds, "postgresql")
+def _elapsed_seconds_postgresql(element, compiler, **kw):
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+
+
+@compiles(elapsed_seconds)
+def _elapsed_seconds_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"((julianday({end}) - julianday({start})) * 86400.0)"
 
 
 class Base(DeclarativeBase):

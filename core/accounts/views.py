@@ -1,7 +1,7 @@
 """Login, logout, password reset, profile, language and personal API tokens."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -139,9 +139,10 @@ def profile():
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_token(token_id: int):
-    if tokens.revoke(current_user, token_id):
-        db.session.commit()
-        flash(_("The token is revoked."), "success")
+    if not tokens.revoke(current_user, token_id):
+        abort(404)  # someone else's token, or one already revoked
+    db.session.commit()
+    flash(_("The token is revoked."), "success")
     return redirect(url_for("accounts.profile"))
 
 

@@ -10,6 +10,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from core.extensions import db
+from core.db import MAX_ID
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -48,16 +49,13 @@ class ErpApi(Api):
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
 
 
-MAX_INT = 2**31 - 1  # the database's INTEGER columns (PostgreSQL's int4)
-
-
 class Id(ma.fields.Integer):
     """A record id: positive and within the database's integer range, so that a huge number is
     refused as a 422 naming the field instead of overflowing a query."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("metadata", {}).setdefault("example", 1)
-        super().__init__(validate=ma.validate.Range(min=1, max=MAX_INT), **kwargs)
+        super().__init__(validate=ma.validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
 class PageArgs(ma.Schema):

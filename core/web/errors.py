@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
@@ -52,7 +52,19 @@ def register(app) -> None:
         if is_api_request():
             return problem(503, "Service Unavailable", "The database is unavailable; retry shortly.",
                            headers={"Retry-After": "5"})
+        # Who is asking cannot be looked up now: render the page as for a visitor (the session stays).
+        current_app.login_manager._update_request_context_with_user()
         return _page(503, _("The service is briefly unavailable. Please try again in a moment."))
+
+    @app.teardown_appcontext
+    def _release_session(_error):
+        # When the database goes away mid-request, the closing ROLLBACK fails too: drop the
+        # connection instead, so that the answer already chosen (a 503) is sent, not a 500.
+        try:
+            db.session.remove()
+        except DBAPIError:
+            db.session().invalidate()
+            db.session.remove()
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

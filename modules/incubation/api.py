@@ -9,9 +9,9 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.accounts.permissions import require
-from core.api import PageArgs, page_of, paginate
+from core.api import Id, PageArgs, page_of, paginate
 from core.extensions import db
-from modules.incubation.models import LEARNINGS, PLACEMENT_KINDS, Project, Track
+from modules.incubation.models import LEARNINGS, PLACEMENT_KINDS, HostSite, Project, Stage, Track
 from modules.incubation.services import hosting, projects, reports, tracks
 from modules.incubation.services.access import get_project, visible_projects
 
@@ -58,12 +58,14 @@ class ProjectSchema(ma.Schema):
 
 
 class ApplicationSchema(ma.Schema):
-    track_id = ma.fields.Integer(required=True, metadata={"example": 1})
-    motivation = ma.fields.String(required=True, validate=V.Length(1, 5000))
+    track_id = Id(required=True)
+    motivation = ma.fields.String(required=True, validate=V.Length(1, 5000),
+                                  metadata={"example": "We want to open a ressourcerie in our town in 2027."})
 
 
 class ReviewSchema(ma.Schema):
-    decision = ma.fields.String(required=True, validate=V.OneOf(["accept", "refuse", "more"]))
+    decision = ma.fields.String(required=True, validate=V.OneOf(["accept", "refuse", "more"]),
+                                metadata={"example": "accept"})
     note = ma.fields.String(load_default="", validate=V.Length(max=5000))
 
 
@@ -79,7 +81,8 @@ class ProjectMilestoneSchema(ma.Schema):
 
 
 class MilestoneReviewSchema(ma.Schema):
-    decision = ma.fields.String(required=True, validate=V.OneOf(["validate", "return"]))
+    decision = ma.fields.String(required=True, validate=V.OneOf(["validate", "return"]),
+                                metadata={"example": "validate"})
     comment = ma.fields.String(load_default="", validate=V.Length(max=5000))
 
 
@@ -106,9 +109,9 @@ class SiteSchema(ma.Schema):
 
 class PlacementSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    project_id = ma.fields.Integer(required=True, metadata={"example": 1})
-    host_site_id = ma.fields.Integer(required=True, metadata={"example": 1})
-    holder_id = ma.fields.Integer(load_default=None, allow_none=True)
+    project_id = Id(required=True)
+    host_site_id = Id(required=True)
+    holder_id = Id(load_default=None, allow_none=True)
     kind = ma.fields.String(required=True, validate=V.OneOf(PLACEMENT_KINDS), metadata={"example": "immersion"})
     start_date = ma.fields.Date(required=True, metadata={"example": "2026-12-07"})
     end_date = ma.fields.Date(load_default=None, allow_none=True, metadata={"example": "2026-12-11"})
@@ -120,7 +123,7 @@ class PlacementSchema(ma.Schema):
 
 
 class DecisionSchema(ma.Schema):
-    accept = ma.fields.Boolean(required=True)
+    accept = ma.fields.Boolean(required=True, metadata={"example": True})
     note = ma.fields.String(load_default="", validate=V.Length(max=2000))
 
 
@@ -128,11 +131,11 @@ class VisitSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     authority = ma.fields.String(required=True, validate=V.Length(1, 200), metadata={"example": "Ville de Vierzon"})
     visitors = ma.fields.String(load_default="", validate=V.Length(max=300))
-    visited_on = ma.fields.Date(required=True)
+    visited_on = ma.fields.Date(required=True, metadata={"example": "2026-11-20"})
     place = ma.fields.String(load_default="", validate=V.Length(max=300))
     notes = ma.fields.String(load_default="", validate=V.Length(max=5000))
-    project_id = ma.fields.Integer(load_default=None, allow_none=True)
-    host_site_id = ma.fields.Integer(load_default=None, allow_none=True)
+    project_id = Id(load_default=None, allow_none=True)
+    host_site_id = Id(load_default=None, allow_none=True)
 
 
 @api.route("/tracks")
@@ -140,7 +143,8 @@ class VisitSchema(ma.Schema):
 @api.response(200, page_of(TrackSchema))
 @require()
 def list_tracks(args):
-    return paginate(db.select(Track).order_by(Track.name), args["page"], args["per_page"])
+    stmt = db.select(Track).options(db.selectinload(Track.stages).selectinload(Stage.milestones)).order_by(Track.name)
+    return paginate(stmt, args["page"], args["per_page"])
 
 
 @api.route("/tracks", methods=["POST"])
@@ -225,7 +229,7 @@ def timeline(project_id):
 @api.response(200, page_of(SiteSchema))
 @require()
 def list_sites(args):
-    return paginate(hosting.sites_stmt(), args["page"], args["per_page"])
+    return paginate(hosting.sites_stmt().options(db.selectinload(HostSite.periods)), args["page"], args["per_page"])
 
 
 @api.route("/placements")

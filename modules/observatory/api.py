@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.accounts.permissions import require
-from core.api import PageArgs, page_of, paginate
+from core.api import Id, PageArgs, page_of, paginate
 from core.api.problems import problem
 from core.clock import today
 from core.extensions import db
@@ -57,19 +57,19 @@ class ReportSchema(ma.Schema):
     period_id = ma.fields.Integer()
     status = ma.fields.String(metadata={"example": "draft"})
     late = ma.fields.Boolean()
-    submitted_at = ma.fields.DateTime()
-    validated_at = ma.fields.DateTime()
+    submitted_at = ma.fields.DateTime(allow_none=True)
+    validated_at = ma.fields.DateTime(allow_none=True)
     return_comment = ma.fields.String(allow_none=True)
     figures = ma.fields.Function(lambda r: {k: str(v) for k, v in reports.figures_of(r).items()})
 
 
 class OpenReportSchema(ma.Schema):
-    organization_id = ma.fields.Integer(required=True, metadata={"example": 3})
-    period_id = ma.fields.Integer(required=True, metadata={"example": 5})
+    organization_id = Id(required=True, metadata={"example": 3})
+    period_id = Id(required=True, metadata={"example": 5})
 
 
 class ReportFilterSchema(PageArgs):
-    period_id = ma.fields.Integer()
+    period_id = Id()
     status = ma.fields.String(validate=ma.validate.OneOf(["draft", "submitted", "returned", "validated"]))
 
 
@@ -78,11 +78,13 @@ class FiguresSchema(ma.Schema):
 
 
 class CorrectionSchema(FiguresSchema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
+                              metadata={"example": "Textiles were counted twice in March."})
 
 
 class CommentSchema(ma.Schema):
-    comment = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    comment = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
+                               metadata={"example": "The reused tonnage exceeds what was collected."})
 
 
 class YearArgs(ma.Schema):
@@ -126,7 +128,7 @@ def list_indicators():
 @api.response(200, page_of(ReportSchema))
 @require("observatory.view")
 def list_reports(args):
-    stmt = reports.visible_reports(current_user)
+    stmt = reports.visible_reports(current_user).options(db.selectinload(Report.values))
     if "period_id" in args:
         stmt = stmt.where(Report.period_id == args["period_id"])
     if "status" in args:
@@ -206,6 +208,7 @@ def region_figures(args):
 
 
 @api.route("/figures/public")
+@api.doc(security=[])  # public: no token needed
 @api.arguments(YearArgs, location="query")
 @api.response(200, FiguresOfYearSchema)
 def public_figures(args):

@@ -1,6 +1,3 @@
-from core.extensions import db
-
-
 def test_login_dashboard_and_example_module(client, make_user, login_as, api_token):
     user = make_user("member_manager")
     assert client.get("/dashboard").status_code == 302

@@ -21,7 +21,7 @@ def _form_time(value):
 
 
 def test_search_by_dates_lists_free_items_nearest_first(client, login_as, net, make_equipment):
-    near = make_equipment(name="Remorque proche", site=net.booker)
+    make_equipment(name="Remorque proche", site=net.booker)
     far = make_equipment(name="Camion lointain", site=net.other)
     service.book(net.other_staff, far.id, at(3, 9), at(5, 18))
     login_as(net.staff)

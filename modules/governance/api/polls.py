@@ -8,9 +8,9 @@ from core.api import PageArgs, page_of, paginate
 from core.errors import Conflict, NotFound
 from core.extensions import db
 from modules.governance.api import api
-from modules.governance.api.schemas import (BallotInSchema, BodySchema, MeetingSchema, PollSchema, ProxyInSchema,
-                                            ProxySchema, PublishedBallotSchema, QuorumSchema, ReceiptSchema,
-                                            SeatSchema)
+from modules.governance.api.schemas import (BallotInSchema, BodySchema, MeetingSchema, PollResultSchema, PollSchema,
+                                            ProxyInSchema, ProxySchema, PublishedBallotSchema, QuorumSchema,
+                                            ReceiptSchema, SeatSchema)
 from modules.governance.models import Body, Meeting, Poll
 from modules.governance.paging import page_of_list
 from modules.governance.services import polls as services
@@ -64,7 +64,7 @@ def meeting_quorum(meeting_id: int):
 @api.response(200, page_of(PollSchema))
 @require(VIEW)
 def list_polls(args):
-    stmt = db.select(Poll).order_by(Poll.closes_at.desc(), Poll.id.desc())
+    stmt = db.select(Poll).options(db.selectinload(Poll.options)).order_by(Poll.closes_at.desc(), Poll.id.desc())
     if not has_permission(current_user, MANAGE):
         stmt = stmt.where(Poll.status != "draft")
     page = paginate(stmt, args["page"], args["per_page"])
@@ -176,7 +176,7 @@ def result_payload(poll: Poll) -> dict:
 
 
 @api.route("/polls/<int:poll_id>/results")
-@api.response(200)
+@api.response(200, PollResultSchema)
 @require(VIEW)
 def results(poll_id: int):
     return result_payload(_poll(poll_id))

@@ -4,6 +4,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
+from core.api import Id
+
 from modules.governance.tally import METHODS, QUORUM_KINDS, RULES
 from modules.governance.tally.rules import ABSTENTION_HANDLING
 
@@ -45,8 +47,8 @@ class OptionSchema(ma.Schema):
 
 class PollSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    body_id = ma.fields.Integer(required=True, metadata={"example": 1})
-    meeting_id = ma.fields.Integer(allow_none=True, load_default=None)
+    body_id = Id(required=True)
+    meeting_id = Id(allow_none=True, load_default=None)
     question = ma.fields.String(required=True, validate=validate.Length(1, 300),
                                 metadata={"example": "Which van do we buy together?"})
     description = ma.fields.String(load_default="")
@@ -57,7 +59,7 @@ class PollSchema(ma.Schema):
     quorum_percent = ma.fields.Decimal(load_default=0, as_string=True, validate=validate.Range(0, 100))
     secret = ma.fields.Boolean(load_default=True)
     allow_change = ma.fields.Boolean(load_default=False)
-    max_choices = ma.fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1))
+    max_choices = ma.fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=100))
     opens_at = ma.fields.AwareDateTime(required=True, metadata={"example": "2026-12-01T09:00:00+01:00"})
     closes_at = ma.fields.AwareDateTime(required=True, metadata={"example": "2026-12-08T18:00:00+01:00"})
     status = ma.fields.String(dump_only=True)
@@ -76,7 +78,7 @@ class PollSchema(ma.Schema):
 
 
 class BallotInSchema(ma.Schema):
-    voter_id = ma.fields.Integer(required=True, metadata={"example": 12})
+    voter_id = Id(required=True, metadata={"example": 12})
     choice = ma.fields.Raw(required=True, allow_none=True, metadata={
         "description": "yes_no: 'yes'|'no'|'abstain'|null; single: option number|null; approval: [numbers]; "
                        "ranked: [numbers, best first]; judgment: [one grade 0-5 per option]",
@@ -105,10 +107,10 @@ class PublishedBallotSchema(ma.Schema):
 
 
 class ProxyInSchema(ma.Schema):
-    grantor_id = ma.fields.Integer(required=True)
-    holder_id = ma.fields.Integer(required=True)
-    meeting_id = ma.fields.Integer(load_default=None, allow_none=True)
-    poll_id = ma.fields.Integer(load_default=None, allow_none=True)
+    grantor_id = Id(required=True, metadata={"description": "Your seat (body member) giving the proxy"})
+    holder_id = Id(required=True, metadata={"description": "The body member who will vote for you"})
+    meeting_id = Id(load_default=None, allow_none=True)
+    poll_id = Id(load_default=None, allow_none=True)
 
 
 class ProxySchema(ma.Schema):
@@ -120,17 +122,17 @@ class ProxySchema(ma.Schema):
 
 
 class NeedInSchema(ma.Schema):
-    organization_id = ma.fields.Integer(required=True)
+    organization_id = Id(required=True)
     title = ma.fields.String(required=True, validate=validate.Length(1, 200), metadata={"example": "A shared baler"})
     description = ma.fields.String(load_default="")
-    importance = ma.fields.Integer(required=True, validate=validate.Range(1, 5))
-    urgency = ma.fields.Integer(required=True, validate=validate.Range(1, 5))
+    importance = ma.fields.Integer(required=True, validate=validate.Range(1, 5), metadata={"example": 4})
+    urgency = ma.fields.Integer(required=True, validate=validate.Range(1, 5), metadata={"example": 2})
 
 
 class SupportInSchema(ma.Schema):
-    organization_id = ma.fields.Integer(required=True)
-    importance = ma.fields.Integer(required=True, validate=validate.Range(1, 5))
-    urgency = ma.fields.Integer(required=True, validate=validate.Range(1, 5))
+    organization_id = Id(required=True)
+    importance = ma.fields.Integer(required=True, validate=validate.Range(1, 5), metadata={"example": 5})
+    urgency = ma.fields.Integer(required=True, validate=validate.Range(1, 5), metadata={"example": 3})
 
 
 class RankedNeedSchema(ma.Schema):
@@ -161,4 +163,76 @@ class ActionSchema(ma.Schema):
 
 
 class StatusInSchema(ma.Schema):
-    status = ma.fields.String(required=True, validate=validate.OneOf(("todo", "doing", "done")))
+    status = ma.fields.String(required=True, validate=validate.OneOf(("todo", "doing", "done")),
+                              metadata={"example": "doing"})
+
+
+class TallySumSchema(ma.Schema):
+    voters = ma.fields.Integer()
+    weight = ma.fields.String(metadata={"example": "12.5"})
+
+
+class CountSchema(ma.Schema):
+    ballots = ma.fields.Integer()
+    weight = ma.fields.String(metadata={"example": "7"})
+
+
+class QuorumResultSchema(ma.Schema):
+    kind = ma.fields.String(metadata={"example": "weight"})
+    required = ma.fields.String(metadata={"example": "0.5"})
+    participation = ma.fields.String(metadata={"example": "0.75"})
+    reached = ma.fields.Boolean()
+
+
+class DecisionResultSchema(ma.Schema):
+    class Meta:
+        include = {"for": ma.fields.String(metadata={"example": "9"})}
+
+    rule = ma.fields.String(metadata={"example": "two_thirds"})
+    against = ma.fields.String(metadata={"example": "3"})
+    base = ma.fields.String(metadata={"example": "12"})
+    abstentions = ma.fields.String(metadata={"example": "excluded"})
+
+
+RANKING = {"description": "groups of tied option numbers, best first", "example": [[2], [0, 1]]}
+
+
+class SchulzeResultSchema(ma.Schema):
+    ranking = ma.fields.List(ma.fields.List(ma.fields.Integer()), metadata=RANKING)
+    pairwise = ma.fields.List(ma.fields.List(ma.fields.String()))
+    strongest_paths = ma.fields.List(ma.fields.List(ma.fields.String()))
+    unweighted_ranking = ma.fields.List(ma.fields.List(ma.fields.Integer()))
+
+
+class GradeResultSchema(ma.Schema):
+    median = ma.fields.Integer(metadata={"example": 4})
+    sign = ma.fields.String(metadata={"example": "+"})
+    above = ma.fields.String()
+    below = ma.fields.String()
+
+
+class JudgmentResultSchema(ma.Schema):
+    ranking = ma.fields.List(ma.fields.List(ma.fields.Integer()), metadata=RANKING)
+    options = ma.fields.List(ma.fields.Nested(GradeResultSchema))
+
+
+class PollResultSchema(ma.Schema):
+    """The tally, reproducible from the published ballots (``result_hash`` against ``sealed_hash``)."""
+
+    poll = ma.fields.Integer(metadata={"example": 3})
+    method = ma.fields.String(metadata={"example": "single"})
+    options = ma.fields.List(ma.fields.String(), metadata={"example": ["Van A", "Van B"]})
+    eligible = ma.fields.Nested(TallySumSchema)
+    voted = ma.fields.Nested(TallySumSchema)
+    quorum = ma.fields.Nested(QuorumResultSchema)
+    winners = ma.fields.List(ma.fields.Integer(), metadata={"description": "option numbers", "example": [1]})
+    passed = ma.fields.Boolean()
+    result_hash = ma.fields.String()
+    sealed_hash = ma.fields.String(allow_none=True)
+    hash_matches = ma.fields.Boolean(allow_none=True)
+    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(CountSchema),
+                            metadata={"description": "per option number (or yes / no / abstain)"})
+    blank = ma.fields.Nested(CountSchema)
+    decision = ma.fields.Nested(DecisionResultSchema)
+    schulze = ma.fields.Nested(SchulzeResultSchema)
+    judgment = ma.fields.Nested(JudgmentResultSchema)

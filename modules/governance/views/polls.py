@@ -172,7 +172,7 @@ def poll_detail(poll_id: int):
     if poll.status == "draft" and not has_permission(current_user, MANAGE):
         abort(404)
     poll = _refresh(poll)
-    errors, receipts, receipt_form = {}, {}, ReceiptForm(prefix="check")
+    errors, receipt_form = {}, ReceiptForm(prefix="check")
     if request.method == "POST" and request.form.get("voter_id"):
         if not has_permission(current_user, VOTE):
             abort(403)

@@ -7,17 +7,12 @@ from flask_babel import gettext as _
 from core.accounts.models import Membership
 from core.accounts.permissions import has_permission
 from core.accounts.roles import PROJECT_HOLDER
+from core.db import valid_id
 from core.errors import NotFound
 from core.extensions import db
 from modules.incubation.models import Coach, Project
 
 MANAGE = "incubation.manage"
-MAX_ID = 2**31 - 1
-
-
-def valid_id(value) -> bool:
-    """Ids come from URLs and bodies: an out-of-range number must look absent, not overflow the database."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def is_coordinator(user) -> bool:

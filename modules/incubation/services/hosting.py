@@ -15,14 +15,13 @@ from core.accounts.models import User
 from core.accounts.permissions import PermissionDenied, has_permission, scope
 from core.calendar import to_ics
 from core.clock import today
-from core.db import utcnow
+from core.db import utcnow, valid_id
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from core.web.urls import public_url
 from modules.incubation.models import (ACTIVE_PLACEMENT, LEARNINGS, PLACEMENT_KINDS, AuthorityVisit, HostPeriod, HostSite,
                                Placement, Project)
-from modules.incubation.services.access import (MANAGE, get_project, holders_of, is_coach, is_coordinator, is_holder,
-                                               valid_id)
+from modules.incubation.services.access import MANAGE, get_project, holders_of, is_coach, is_coordinator, is_holder
 
 HOST = "incubation.host"
 MAX_IMMERSION_DAYS = 31

@@ -12,11 +12,11 @@ from core.accounts.models import User
 from core.accounts.permissions import PermissionDenied, check
 from core.accounts.roles import PROJECT_HOLDER
 from core.clock import today
-from core.db import utcnow
+from core.db import utcnow, valid_id
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from modules.incubation.models import Coach, JournalEntry, Project, Track
-from modules.incubation.services.access import MANAGE, can_mentor, holders_of, is_holder, valid_id
+from modules.incubation.services.access import MANAGE, can_mentor, holders_of, is_holder
 from modules.incubation.services.tracks import open_stage
 
 CONFIRM_PURPOSE = "confirm-email"

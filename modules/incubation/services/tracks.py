@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from core import audit, mail, uploads
 from core.accounts.permissions import PermissionDenied, check
 from core.clock import today
-from core.db import utcnow
+from core.db import utcnow, valid_id
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from modules.incubation.models import Document, Milestone, Project, ProjectMilestone, Stage, Track
-from modules.incubation.services.access import MANAGE, can_mentor, can_see, holders_of, is_holder, valid_id
+from modules.incubation.services.access import MANAGE, can_mentor, can_see, holders_of, is_holder
 
 MAX_TARGET_DAYS = 3650
 

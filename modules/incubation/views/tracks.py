@@ -6,13 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.accounts.permissions import require
+from core.db import valid_id
 from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.web.forms import attach_error
 from modules.incubation.forms import MilestoneForm, StageForm, TrackForm
 from modules.incubation.models import Stage, Track
 from modules.incubation.services import tracks as service
-from modules.incubation.services.access import is_coordinator, valid_id
+from modules.incubation.services.access import is_coordinator
 from modules.incubation.views import bp
 
 

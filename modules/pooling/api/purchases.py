@@ -8,9 +8,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.accounts.permissions import require
-from core.api import PageArgs, page_of, paginate
+from core.api import Id, PageArgs, page_of, paginate
 from core.extensions import db
 from modules.pooling.api.schemas import AwareDateTime
+from modules.pooling.models import Campaign
 from modules.pooling.services import purchases
 from modules.pooling.services.common import optional_org_id
 from modules.pooling.services.pricing import Tier
@@ -19,10 +20,17 @@ api = Blueprint("pooling_purchases_api", __name__, url_prefix="/api/v1/pooling/p
                 description="Group purchases with network-wide price tiers")
 
 
+MAX_QUANTITY = 1_000_000
+QUANTITY = ma.validate.Range(min=1, max=MAX_QUANTITY)
+PRICE = ma.validate.Range(min=0, max=Decimal("99999999.99"))
+
+
 class TierSchema(ma.Schema):
-    min_quantity = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1), metadata={"example": 1})
-    max_quantity = ma.fields.Integer(load_default=None, allow_none=True, metadata={"example": 49})
-    unit_price = ma.fields.Decimal(required=True, as_string=True, places=2, metadata={"example": "12.00"})
+    min_quantity = ma.fields.Integer(required=True, validate=QUANTITY, metadata={"example": 1})
+    max_quantity = ma.fields.Integer(load_default=None, allow_none=True, validate=QUANTITY,
+                                     metadata={"example": 49})
+    unit_price = ma.fields.Decimal(required=True, as_string=True, places=2, validate=PRICE,
+                                   metadata={"example": "12.00"})
 
 
 class ProductSchema(ma.Schema):
@@ -32,8 +40,9 @@ class ProductSchema(ma.Schema):
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
                             metadata={"example": "Work gloves, size L"})
     unit = ma.fields.String(load_default="", validate=ma.validate.Length(max=30), metadata={"example": "pair"})
-    pack_size = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1), metadata={"example": 10})
-    vat_rate = ma.fields.Decimal(load_default=Decimal("20"), as_string=True, metadata={"example": "20.00"})
+    pack_size = ma.fields.Integer(load_default=1, validate=QUANTITY, metadata={"example": 10})
+    vat_rate = ma.fields.Decimal(load_default=Decimal("20"), as_string=True, places=2,
+                                 validate=ma.validate.Range(min=0, max=100), metadata={"example": "20.00"})
     tiers = ma.fields.List(ma.fields.Nested(TierSchema), required=True)
     final_unit_price = ma.fields.Decimal(as_string=True, dump_only=True, allow_none=True)
     delivered_quantity = ma.fields.Integer(dump_only=True, allow_none=True)
@@ -47,21 +56,25 @@ class DeliverySiteSchema(ma.Schema):
 
 class CampaignSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    organization_id = ma.fields.Integer(required=True, metadata={"description": "Who orders and pays"})
+    organization_id = Id(required=True, metadata={"description": "Who orders and pays"})
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
                              metadata={"example": "Workwear 2027"})
     description = ma.fields.String(load_default="")
-    supplier_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    supplier_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
+                                     metadata={"example": "Vêtements Pro Centre"})
     supplier_contact = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
     supplier_terms = ma.fields.String(load_default="")
-    opens_at = AwareDateTime(required=True)
-    deadline = AwareDateTime(required=True)
-    min_total_quantity = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=0))
-    min_total_amount = ma.fields.Decimal(load_default=None, allow_none=True, as_string=True)
+    opens_at = AwareDateTime(required=True, metadata={"example": "2026-12-01T09:00:00+01:00"})
+    deadline = AwareDateTime(required=True, metadata={"example": "2026-12-20T18:00:00+01:00"})
+    min_total_quantity = ma.fields.Integer(load_default=None, allow_none=True,
+                                           validate=ma.validate.Range(min=0, max=MAX_QUANTITY))
+    min_total_amount = ma.fields.Decimal(load_default=None, allow_none=True, as_string=True, places=2,
+                                         validate=PRICE)
     status = ma.fields.String(dump_only=True)
     products = ma.fields.List(ma.fields.Nested(ProductSchema), required=True,
                               validate=ma.validate.Length(min=1, max=100))
-    site_ids = ma.fields.List(ma.fields.Integer(), load_only=True, required=True)
+    site_ids = ma.fields.List(Id(), load_only=True, required=True, validate=ma.validate.Length(max=100),
+                              metadata={"description": "Member organizations delivered to", "example": [2, 3]})
     sites = ma.fields.Nested(DeliverySiteSchema, many=True, dump_only=True)
 
 
@@ -88,19 +101,21 @@ class CampaignFiguresSchema(ma.Schema):
 
 
 class FiguresQuery(ma.Schema):
-    organization_id = ma.fields.Integer()
+    organization_id = Id()
 
 
 class PledgeSchema(ma.Schema):
-    product_id = ma.fields.Integer(required=True)
-    quantity = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0),
-                                 metadata={"description": "The new total for your organization; 0 withdraws"})
-    organization_id = ma.fields.Integer()
-    delivery_site_id = ma.fields.Integer()
+    product_id = Id(required=True)
+    quantity = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0, max=MAX_QUANTITY),
+                                 metadata={"description": "The new total for your organization; 0 withdraws",
+                                           "example": 20})
+    organization_id = Id()
+    delivery_site_id = Id()
 
 
 class ReceptionSchema(ma.Schema):
-    delivered = ma.fields.Dict(keys=ma.fields.Integer(), values=ma.fields.Integer(strict=True), required=True,
+    delivered = ma.fields.Dict(keys=Id(), values=ma.fields.Integer(strict=True, validate=ma.validate.Range(
+                                   min=0, max=MAX_QUANTITY)), required=True,
                                metadata={"example": {"3": 180}, "description": "product id -> units delivered"})
 
 
@@ -123,7 +138,9 @@ def _figures(campaign, org_id):
 @api.arguments(PageArgs, location="query")
 @api.response(200, page_of(CampaignSchema))
 def list_campaigns(args):
-    return paginate(purchases.campaigns_stmt(current_user), args["page"], args["per_page"])
+    stmt = purchases.campaigns_stmt(current_user).options(db.selectinload(Campaign.products),
+                                                          db.selectinload(Campaign.sites))
+    return paginate(stmt, args["page"], args["per_page"])
 
 
 @api.route("/campaigns", methods=["POST"])

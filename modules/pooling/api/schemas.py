@@ -5,7 +5,7 @@ from datetime import timezone
 
 import marshmallow as ma
 
-from core.api import PageArgs
+from core.api import Id, PageArgs
 from core.clock import from_local
 
 
@@ -43,7 +43,7 @@ class EquipmentSchema(ma.Schema):
 
 class EquipmentQuery(PageArgs):
     category = ma.fields.String(validate=ma.validate.Length(max=80))
-    site_id = ma.fields.Integer()
+    site_id = Id()
     q = ma.fields.String(validate=ma.validate.Length(max=100))
 
 
@@ -51,9 +51,9 @@ class SearchQuery(ma.Schema):
     start = AwareDateTime(required=True, metadata={"example": "2026-12-01T09:00:00+01:00"})
     end = AwareDateTime(required=True, metadata={"example": "2026-12-03T18:00:00+01:00"})
     category = ma.fields.String(validate=ma.validate.Length(max=80))
-    site_id = ma.fields.Integer()
+    site_id = Id()
     max_km = ma.fields.Float(validate=ma.validate.Range(min=0, max=2000))
-    organization_id = ma.fields.Integer(metadata={"description": "The organization you book for"})
+    organization_id = Id(metadata={"description": "The organization you book for"})
 
     @ma.validates_schema
     def _order(self, data, **kwargs):
@@ -99,11 +99,11 @@ class BookingQuery(PageArgs):
 
 
 class BookRequestSchema(ma.Schema):
-    equipment_id = ma.fields.Integer(required=True, metadata={"example": 1})
+    equipment_id = Id(required=True)
     start = AwareDateTime(required=True, metadata={"example": "2026-12-01T09:00:00+01:00"})
     end = AwareDateTime(required=True, metadata={"example": "2026-12-03T18:00:00+01:00"})
     quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=50))
-    organization_id = ma.fields.Integer(metadata={"description": "Needed when you act for several organizations"})
+    organization_id = Id(metadata={"description": "Needed when you act for several organizations"})
     purpose = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
 
 
