@@ -114,3 +114,16 @@ def test_healthz_reports_database_redis_and_backlog(app, client, note, redis_url
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     report = client.get("/healthz")
     assert report.status_code == 200 and report.json["status"] == "degraded"
+
+
+def test_a_database_failure_at_job_hand_over_keeps_the_users_success(app, client, make_user, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def database_gone():
+        raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
+
+    person = make_user(None)
+    monkeypatch.setattr(jobs, "dispatch", database_gone)
+    response = client.post("/password/forgot", data={"email": person.email})
+    assert response.status_code == 302  # the request's own write is committed: success stands
+    assert db.session.scalar(db.select(db.func.count()).select_from(jobs.Job).where(jobs.Job.status == "pending")) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -94,13 +95,9 @@ class RedisServer:
             self.process = None
 
 
-def run_worker_burst(app, redis_url: str, **env) -> subprocess.CompletedProcess:
-    """A real `flask jobs worker --burst` process on the app's database and the given Redis."""
-    import sys
-
-    from tests.conftest import ROOT
-
-    environment = {
+def worker_environment(app, redis_url: str, **env) -> dict:
+    """The environment of a worker process on the app's database and modules and the given Redis."""
+    return {
         **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "REDIS_URL": redis_url,
@@ -110,5 +107,54 @@ def run_worker_burst(app, redis_url: str, **env) -> subprocess.CompletedProcess:
         "ERP_INSTANCE_PATH": app.config["UPLOAD_FOLDER"],
         **env,
     }
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--burst"],
-                          cwd=ROOT, env=environment, capture_output=True, text=True, timeout=180)
+
+
+def _worker_command() -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker", "--burst"]
+
+
+def run_worker_burst(app, redis_url: str, **env) -> subprocess.CompletedProcess:
+    """A real `flask jobs worker --burst` process on the app's database and the given Redis."""
+    from tests.conftest import ROOT
+
+    return subprocess.run(_worker_command(), cwd=ROOT, env=worker_environment(app, redis_url, **env),
+                          capture_output=True, text=True, timeout=180)
+
+
+def start_worker_burst(app, redis_url: str, log: Path, **env) -> subprocess.Popen:
+    """The same worker in the background, its output in ``log``."""
+    from tests.conftest import ROOT
+
+    with log.open("w") as output:
+        return subprocess.Popen(_worker_command(), cwd=ROOT, env=worker_environment(app, redis_url, **env),
+                                stdout=output, stderr=subprocess.STDOUT)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def kill_worker(process: subprocess.Popen) -> None:
+    """SIGKILL the worker and every process under it, as when its machine dies: the work-horse
+    RQ forks for a job sits in a process group of its own, so the worker's group is not enough."""
+    doomed, queue = [], [process.pid]
+    while queue:
+        pid = queue.pop()
+        doomed.append(pid)
+        queue.extend(_children(pid))
+    for pid in doomed:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait(timeout=30)
