@@ -42,8 +42,10 @@ test-postgres: translations
 worker: translations
 	$(FLASK) jobs worker
 
+# Small scale on a temporary SQLite end to end; other runs: make bench BENCH="load --database-url …"
+# (see bench/README.md and docs/PERFORMANCE.md).
 bench: translations
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf instance .pytest_cache

@@ -1,5 +1,12 @@
 """Load driver: the app under gunicorn on 127.0.0.1, concurrent clients (bounded in count and
-time), a mix of endpoints, and the same run's floor (GET /ping) so results read as ratios."""
+time), a weighted mix of calls, latencies and status codes per endpoint.
+
+A run has three phases: the floor alone (GET /ping, no database: what the machine, gunicorn and
+the client can do at all), the mix (with /ping interleaved, so the floor is also measured under
+the same load), then the floor alone again. Figures are read as ratios of the same run's floor,
+which survive a noisy shared machine; the two floor phases differing much says the run was
+disturbed and should be repeated.
+"""
 from __future__ import annotations
 
 import os
@@ -11,67 +18,117 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOOR = "floor /ping"
+FLOOR = "floor: GET /ping"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    api: bool = False
+    json: dict | None = None
+    token: str | None = None  # another person's token (a seat's own manager votes); else the client's
+
+
+@dataclass
+class Client:
+    """One simulated person: a logged-in browser session and a personal API token."""
+
+    index: int
+    email: str
+    organization_id: int
+    session: requests.Session
+    token: str
+    board: bool = False  # sits on the board: sees the regional figures
+    memory: dict = field(default_factory=dict)  # what a call leaves for a later one (bookings to cancel)
 
 
 @dataclass(frozen=True)
 class Call:
     name: str
-    method: str
-    path: str
-    weight: int = 1
-    api: bool = False
-
-
-CORE_MIX = [
-    Call(FLOOR, "GET", "/ping", 3),
-    Call("dashboard", "GET", "/dashboard", 2),
-    Call("calendar (month)", "GET", "/calendar"),
-    Call("API organizations list", "GET", "/api/v1/organizations?per_page=25", 2, api=True),
-    Call("API me", "GET", "/api/v1/me", 1, api=True),
-]
+    kind: str  # floor, read or write
+    weight: int
+    make: Callable[[Client, random.Random], Request | None]  # None: nothing to do for this client now
+    ok: tuple[int, ...] = (200,)
+    after: Callable[[Client, requests.Response], None] | None = None
 
 
 @dataclass
 class Results:
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    statuses: dict[str, dict[int, int]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
-    def add(self, name: str, elapsed: float, ok: bool) -> None:
-        self.latencies.setdefault(name, []).append(elapsed)
-        if not ok:
-            self.errors[name] = self.errors.get(name, 0) + 1
+    def add(self, call: Call, elapsed: float, status: int) -> None:
+        self.latencies.setdefault(call.name, []).append(elapsed)
+        self.kinds[call.name] = call.kind
+        codes = self.statuses.setdefault(call.name, {})
+        codes[status] = codes.get(status, 0) + 1
+        if status not in call.ok:
+            self.errors[call.name] = self.errors.get(call.name, 0) + 1
+
+    @property
+    def requests(self) -> int:
+        return sum(len(v) for v in self.latencies.values())
 
     def summary(self) -> list[dict]:
+        floor = self.latencies.get(FLOOR)
+        floor_p50, floor_p95 = (quantile(floor, 0.5), quantile(floor, 0.95)) if floor else (None, None)
         rows = []
-        floor_p50 = _quantile(self.latencies.get(FLOOR, [0.0]), 0.5) or 1e-9
-        for name, values in sorted(self.latencies.items()):
+        for name, values in sorted(self.latencies.items(), key=lambda item: (item[0] != FLOOR, item[0])):
+            p50, p95 = quantile(values, 0.5), quantile(values, 0.95)
             rows.append({
-                "endpoint": name, "requests": len(values), "errors": self.errors.get(name, 0),
-                "p50_ms": round(_quantile(values, 0.5) * 1000, 2), "p95_ms": round(_quantile(values, 0.95) * 1000, 2),
-                "p99_ms": round(_quantile(values, 0.99) * 1000, 2),
-                "throughput_rps": round(len(values) / self.seconds, 1),
-                "p50_vs_floor": round(_quantile(values, 0.5) / floor_p50, 1),
+                "endpoint": name, "kind": self.kinds[name], "requests": len(values),
+                "errors": self.errors.get(name, 0),
+                "statuses": {str(k): v for k, v in sorted(self.statuses[name].items())},
+                "p50_ms": round(p50 * 1000, 1), "p95_ms": round(p95 * 1000, 1),
+                "p99_ms": round(quantile(values, 0.99) * 1000, 1),
+                "throughput_rps": round(len(values) / self.seconds, 2),
+                "p50_vs_floor": round(p50 / floor_p50, 1) if floor_p50 else None,
+                "p95_vs_floor": round(p95 / floor_p95, 1) if floor_p95 else None,
             })
         return rows
 
 
-def _quantile(values: list[float], q: float) -> float:
+def cpu_seconds(server_pid: int, database: str | None) -> float:
+    """CPU time used so far by the gunicorn master and workers, and by the PostgreSQL backends of
+    ``database``: per request, a cost that other programs on the machine do not change."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        ours = int(entry.name) == server_pid or int(fields[1]) == server_pid
+        backend = database is not None and command.startswith("postgres: ") and f" {database} " in command
+        if ours or backend:
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def quantile(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0] if values else 0.0
-    return statistics.quantiles(values, n=100, method="inclusive")[min(98, int(q * 100) - 1)]
+    return statistics.quantiles(values, n=100, method="inclusive")[min(98, round(q * 100) - 1)]
 
 
-def serve(env: dict, port: int, workers: int = 3) -> subprocess.Popen:
+def serve(env: dict, port: int, workers: int = 4) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1 only; waits until /ping answers."""
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
          "wsgi:app"], cwd=ROOT, env={**os.environ, **env})
-    for _ in range(200):
+    for _ in range(600):
         try:
             if requests.get(f"http://127.0.0.1:{port}/ping", timeout=1).status_code == 200:
                 return process
@@ -81,35 +138,45 @@ def serve(env: dict, port: int, workers: int = 3) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def drive(base: str, mix: list[Call], sessions: list[tuple[requests.Session, dict]], clients: int = 8,
-          max_requests: int = 4000, max_seconds: float = 60.0, seed: int = 7) -> Results:
+def drive(base: str, mix: list[Call], clients: list[Client], max_requests: int, max_seconds: float,
+          seed: int = 7) -> Results:
+    """Every client picks calls by weight until the request budget or the time is used up."""
     results = Results()
     lock = threading.Lock()
     budget = [max_requests]
     weighted = [call for call in mix for _ in range(call.weight)]
     deadline = time.monotonic() + max_seconds
 
-    def client(index: int) -> None:
-        rng = random.Random(seed + index)
-        session, headers = sessions[index % len(sessions)]
+    def run(client: Client) -> None:
+        rng = random.Random(seed * 1000 + client.index)
         while time.monotonic() < deadline:
+            call = rng.choice(weighted)
+            request = call.make(client, rng)
+            if request is None:
+                continue
             with lock:
                 if budget[0] <= 0:
                     return
                 budget[0] -= 1
-            call = rng.choice(weighted)
+            headers = {"Authorization": f"Bearer {request.token or client.token}"} if request.api else None
             started = time.perf_counter()
-            response = session.request(call.method, base + call.path, headers=headers if call.api else None,
-                                       timeout=30, allow_redirects=False)
+            response = client.session.request(request.method, base + request.path, json=request.json,
+                                              headers=headers, timeout=60, allow_redirects=False)
             elapsed = time.perf_counter() - started
             with lock:
-                results.add(call.name, elapsed, response.status_code < 400)
+                results.add(call, elapsed, response.status_code)
+            if call.after is not None and response.status_code in call.ok:
+                call.after(client, response)
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    threads = [threading.Thread(target=run, args=(client,)) for client in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     results.seconds = time.perf_counter() - started
     return results
+
+
+def floor_call() -> Call:
+    return Call(FLOOR, "floor", 1, lambda _client, _rng: Request("GET", "/ping"))

@@ -105,5 +105,14 @@ def erp_demo_data(demo) -> None:
 
 
 @hookspec
-def erp_observatory_indicators(start: date, end: date) -> list[Indicator]:
-    """Activity figures per organization over [start, end), contributed to the observatory."""
+def erp_observatory_indicators(start: date, end: date, organization_ids: set[int] | None) -> list[Indicator]:
+    """Activity figures per organization over [start, end), contributed to the observatory.
+
+    ``organization_ids``: the organizations asked about (None: all of them). A module may filter
+    on it in its queries (one structure's dashboard then costs little in a national network);
+    figures of other organizations are ignored anyway.
+    """
+
+
+# Arguments a hookspec gained after modules were written: callers may leave them out.
+DEFAULTS = {"erp_observatory_indicators": {"organization_ids": None}}

@@ -42,6 +42,18 @@ def menu_for(user) -> list[MenuItem]:
     return sorted(visible, key=lambda i: (i.order, str(i.label)))
 
 
+def _menu_of_request() -> tuple[list[MenuItem], list]:
+    """The menu and its groups, built once per request and person: a page renders several
+    templates (the dashboard one per widget), and each asks for them."""
+    user = current_user._get_current_object()
+    key = (id(user), user.is_authenticated, frozenset(installed_modules()) if user.is_authenticated else None)
+    memo = g.get("erp_menu")
+    if memo is None or memo[0] != key:
+        items = menu_for(user)
+        memo = g.erp_menu = (key, items, menu_groups(items))
+    return memo[1], memo[2]
+
+
 def menu_groups(items: list[MenuItem]) -> list[tuple[object, list[MenuItem]]]:
     """Top-level entries and one dropdown per section, in menu order; Administration comes last."""
     groups: dict[str, tuple[object, list[MenuItem]]] = {}
@@ -118,9 +130,10 @@ def register(app) -> None:
 
     @app.context_processor
     def _template_globals():
+        items, groups = _menu_of_request()
         return {
-            "menu_items": (items := menu_for(current_user)),
-            "menu_groups": menu_groups(items),
+            "menu_items": items,
+            "menu_groups": groups,
             "current_locale": str(get_locale()),
             "can": lambda permission, org=None: has_permission(current_user, permission, org),
             "is_admin": is_admin(current_user),

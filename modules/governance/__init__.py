@@ -81,13 +81,13 @@ def erp_demo_data(demo):
 
 
 @hookimpl
-def erp_observatory_indicators(start, end):
+def erp_observatory_indicators(start, end, organization_ids):
     """Meetings held and polls closed in [start, end), per organization that took part."""
     from modules.governance.models import Attendance, BodyMember, Meeting, Participation, Poll, PollVoter
 
     low = datetime.combine(start, time.min, PARIS)
     high = datetime.combine(end, time.min, PARIS)
-    meetings = db.session.execute(
+    meetings = (
         db.select(BodyMember.organization_id, db.func.count(db.distinct(Meeting.id)))
         .select_from(Attendance).join(Meeting, Meeting.id == Attendance.meeting_id)
         .join(BodyMember, BodyMember.id == Attendance.member_id)
@@ -95,7 +95,7 @@ def erp_observatory_indicators(start, end):
                BodyMember.organization_id.is_not(None))
         .group_by(BodyMember.organization_id)
     )
-    votes = db.session.execute(
+    votes = (
         db.select(PollVoter.organization_id, db.func.count(db.distinct(Poll.id)))
         .join(Poll, Poll.id == PollVoter.poll_id)
         .join(Participation, (Participation.poll_id == Poll.id) & (Participation.voter_id == PollVoter.id))
@@ -103,9 +103,12 @@ def erp_observatory_indicators(start, end):
                PollVoter.organization_id.is_not(None))
         .group_by(PollVoter.organization_id)
     )
+    if organization_ids is not None:
+        meetings = meetings.where(BodyMember.organization_id.in_(organization_ids or [-1]))
+        votes = votes.where(PollVoter.organization_id.in_(organization_ids or [-1]))
     return [
         Indicator("governance.meetings_attended", _l("Network meetings attended"), "count",
-                  {org: Decimal(n) for org, n in meetings}),
+                  {org: Decimal(n) for org, n in db.session.execute(meetings)}),
         Indicator("governance.votes_cast", _l("Network votes taken part in"), "count",
-                  {org: Decimal(n) for org, n in votes}),
+                  {org: Decimal(n) for org, n in db.session.execute(votes)}),
     ]

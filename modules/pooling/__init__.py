@@ -112,19 +112,20 @@ def erp_demo_data(demo):
 
 
 @hookimpl
-def erp_observatory_indicators(start, end):
+def erp_observatory_indicators(start, end, organization_ids):
     begin, finish = from_local(datetime.combine(start, time.min)), from_local(datetime.combine(end, time.min))
-    days = {org_id: Decimal(total) for org_id, total in db.session.execute(db.select(
-        Booking.organization_id, db.func.sum(billable_days_sql(Booking.start_at, Booking.end_at))).where(
-        Booking.status == "returned", Booking.start_at >= begin, Booking.start_at < finish)
-        .group_by(Booking.organization_id))}
-    spent = dict(db.session.execute(db.select(Share.organization_id, db.func.sum(Share.amount))
-                                    .join(Campaign, Share.campaign_id == Campaign.id)
-                                    .where(Campaign.status == "received", Campaign.received_at >= begin,
-                                           Campaign.received_at < finish)
-                                    .group_by(Share.organization_id)).all())
+    used = (db.select(Booking.organization_id, db.func.sum(billable_days_sql(Booking.start_at, Booking.end_at)))
+            .where(Booking.status == "returned", Booking.start_at >= begin, Booking.start_at < finish))
+    bought = (db.select(Share.organization_id, db.func.sum(Share.amount))
+              .join(Campaign, Share.campaign_id == Campaign.id)
+              .where(Campaign.status == "received", Campaign.received_at >= begin, Campaign.received_at < finish))
+    if organization_ids is not None:
+        used = used.where(Booking.organization_id.in_(organization_ids or [-1]))
+        bought = bought.where(Share.organization_id.in_(organization_ids or [-1]))
+    days = {org_id: Decimal(total) for org_id, total in db.session.execute(used.group_by(Booking.organization_id))}
+    spent = dict(db.session.execute(bought.group_by(Share.organization_id)).all())
     return [
-        Indicator("pooling.booking_days", _l("Days of shared equipment used"), "days", dict(days)),
+        Indicator("pooling.booking_days", _l("Days of shared equipment used"), "days", days),
         Indicator("pooling.group_purchases", _l("Group purchases received"), "EUR",
                   {org: Decimal(v) for org, v in spent.items()}),
     ]

@@ -76,8 +76,9 @@ def erp_demo_data(demo):
 
 
 @hookimpl
-def erp_observatory_indicators(start, end):
+def erp_observatory_indicators(start, end, organization_ids):
     from modules.training.services.feedback import hours_per_organization
 
-    return [Indicator("training.hours", _l("Training hours attended"), "h", hours_per_organization(start, end))]
+    return [Indicator("training.hours", _l("Training hours attended"), "h",
+                      hours_per_organization(start, end, organization_ids))]
 

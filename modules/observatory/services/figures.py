@@ -1,17 +1,24 @@
-"""Aggregates, always recomputed from the stored validated reports (nothing is cached, so a
-corrected report changes every total at once), and the public page's disclosure rule."""
+"""Aggregates of the stored validated reports, and the public page's disclosure rule.
+
+The yearly sums of validated figures are remembered per application, keyed by the version of the
+validated figures (``validated_version``): a validation or a correction changes the version, so a
+corrected report still changes every total at once. The other modules' figures are not cached.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import wraps
+
+from flask import current_app
 
 from core.accounts.models import Organization
 from core.extensions import db
 from core.hookspecs import Indicator as Contributed
 from core.plugins import collect
-from modules.observatory.models import Indicator, Period, Publication, Report, ReportValue
+from modules.observatory.models import Indicator, Period, Publication, Report, ReportValue, Revision
 from modules.observatory.services.catalog import COLLECTED, REUSED, THEMES, active_indicators, label_of
 
 COUNTED = ("validated",)
@@ -21,10 +28,43 @@ MIN_GROUP = 3
 ZERO = Decimal(0)
 
 
+# Revisions of the last this-many ids are counted in the version (see validated_version).
+LATE_COMMIT_WINDOW = 64
+REMEMBERED = 512
+
+
 def _quantum(decimals: int) -> Decimal:
     return Decimal(1).scaleb(-decimals)
 
 
+def validated_version() -> tuple[int, int]:
+    """Moves whenever a validated figure may have changed. Validating and correcting are the only
+    ways to change one, and each adds a revision (revisions are never removed), so the last
+    revision id moves. PostgreSQL hands ids out before commit: a revision committed after a
+    later one leaves the last id as it was, but raises the count of the recent ids."""
+    last = db.session.scalar(db.select(db.func.max(Revision.id))) or 0
+    recent = db.session.scalar(db.select(db.func.count(Revision.id)).where(Revision.id > last - LATE_COMMIT_WINDOW))
+    return last, recent
+
+
+def _remembered(compute):
+    """Keep ``compute(year, org_ids)`` per application and version of the validated figures.
+    The result is shared: callers read it and never change it."""
+
+    @wraps(compute)
+    def remembered(year: int, org_ids: set[int] | None = None):
+        store = current_app.extensions.setdefault("observatory.figures", {})
+        key = (compute.__name__, year, None if org_ids is None else frozenset(org_ids), validated_version())
+        if key not in store:
+            if len(store) >= REMEMBERED:
+                store.clear()
+            store[key] = compute(year, org_ids)
+        return store[key]
+
+    return remembered
+
+
+@_remembered
 def per_structure(year: int, org_ids: set[int] | None = None) -> dict[int, dict[str, Decimal]]:
     """{organization id: {code: yearly figure}}: flows summed, stocks averaged over reported periods."""
     stmt = (
@@ -44,6 +84,22 @@ def per_structure(year: int, org_ids: set[int] | None = None) -> dict[int, dict[
     return dict(result)
 
 
+@_remembered
+def flow_totals(year: int, org_ids: set[int] | None = None) -> dict[str, Decimal]:
+    """{code: yearly total} of the flow indicators (stocks left out): what ``add_up(per_structure())``
+    gives for them, summed by the database instead of per structure."""
+    stmt = (
+        db.select(Indicator.code, db.func.sum(ReportValue.value))
+        .select_from(ReportValue).join(ReportValue.report).join(Report.period).join(ReportValue.indicator)
+        .where(Period.year == year, Report.status.in_(COUNTED), Indicator.stock.is_(False))
+        .group_by(Indicator.code)
+    )
+    if org_ids is not None:
+        stmt = stmt.where(Report.organization_id.in_(org_ids or [-1]))
+    return {code: Decimal(total) for code, total in db.session.execute(stmt)}
+
+
+@_remembered
 def per_period(year: int, org_ids: set[int] | None = None) -> dict[int, dict[str, Decimal]]:
     """{period id: {code: figure summed over the structures}}."""
     stmt = (
@@ -86,9 +142,11 @@ def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
     return ((current - previous) * 100 / previous).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def contributed(year: int) -> list[Contributed]:
-    """Figures of the other installed modules over the calendar year, through the hook."""
-    return collect("erp_observatory_indicators", start=date(year, 1, 1), end=date(year + 1, 1, 1))
+def contributed(year: int, org_ids: set[int] | None = None) -> list[Contributed]:
+    """Figures of the other installed modules over the calendar year, through the hook (of some
+    organizations: the modules may leave the others out)."""
+    return collect("erp_observatory_indicators", start=date(year, 1, 1), end=date(year + 1, 1, 1),
+                   organization_ids=org_ids)
 
 
 def _by_theme(rows):
@@ -144,14 +202,14 @@ def dashboard(year: int, org_ids: set[int] | None = None) -> Dashboard:
         return sum(chosen, ZERO) if chosen else None
 
     return Dashboard(year, rows, reuse_rate(current), reuse_rate(previous), periods_of(year),
-                     per_period(year, org_ids), structures, _contributed_rows(year, total))
+                     per_period(year, org_ids), structures, _contributed_rows(year, total, org_ids))
 
 
-def _contributed_rows(year: int, total) -> list[Row]:
+def _contributed_rows(year: int, total, org_ids: set[int] | None = None) -> list[Row]:
     """The other modules' figures this year and the year before, each reduced by ``total``."""
-    last_year = {c.code: c for c in contributed(year - 1)}
+    last_year = {c.code: c for c in contributed(year - 1, org_ids)}
     rows = []
-    for item in contributed(year):
+    for item in contributed(year, org_ids):
         before = last_year.get(item.code)
         rows.append(Row(item.code, str(item.label), item.unit, "modules", total(item.values),
                         total(before.values) if before else None))

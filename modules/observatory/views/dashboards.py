@@ -72,15 +72,27 @@ def _render(org, org_ids):
 
 def _charts(board, labels, year) -> dict[str, tuple[str, str, list, dict]]:
     """Each chart's kind, title, labels and series: drawn as SVG and repeated as a table."""
-    flows = [r for r in board.rows if r.code in COLLECTED]
     return {
         "reuse": ("line", _("Reuse rate per period (%)"), labels,
                   {str(year): [figures.reuse_rate(board.by_period.get(p.id, {})) for p in board.periods]}),
-        "flows": ("bar", _("Tonnages collected per flow (t)"), [r.label for r in flows],
-                  {str(year - 1): [r.previous for r in flows], str(year): [r.current for r in flows]}),
+        "flows": _flows_chart(year, [(r.label, r.previous, r.current) for r in board.rows if r.code in COLLECTED]),
         "jobs": ("bar", _("Jobs (full-time equivalents) per period"), labels,
                  {str(year): [board.by_period.get(p.id, {}).get("jobs_fte") for p in board.periods]}),
     }
+
+
+def _flows_chart(year, flows: list[tuple[str, object, object]]) -> tuple[str, str, list, dict]:
+    """The tonnages collected per flow, this year and the year before: (label, previous, current)."""
+    return ("bar", _("Tonnages collected per flow (t)"), [label for label, _previous, _current in flows],
+            {str(year - 1): [previous for _label, previous, _current in flows],
+             str(year): [current for _label, _previous, current in flows]})
+
+
+def _flows_alone(year, org_ids) -> tuple[str, str, list, dict]:
+    """The flows chart without the rest of the dashboard (the dashboard card shows only it)."""
+    current, previous = figures.flow_totals(year, org_ids), figures.flow_totals(year - 1, org_ids)
+    return _flows_chart(year, [(label_of(i), previous.get(i.code), current.get(i.code))
+                               for i in active_indicators() if i.code in COLLECTED])
 
 
 def _chart_tables(charts):
@@ -95,8 +107,8 @@ def glance_widget(user) -> str:
     if org_id is None and not has_permission(user, "observatory.region"):
         return ""
     year = chosen_year()
-    board, labels, _names = _context(year, None if org_id is None else {org_id})
-    title, chart_labels, series = _chart_tables(_charts(board, labels, year))["flows"]
+    scope = None if org_id is None else {org_id}
+    title, chart_labels, series = _chart_tables({"flows": _flows_alone(year, scope)})["flows"]
     return render_template("observatory/widget_glance.html", org_id=org_id, year=year, title=title,
                            labels=chart_labels, series=series)
 
@@ -106,8 +118,11 @@ def glance_widget(user) -> str:
 def chart_svg(name):
     org, org_ids = _scope()
     year = chosen_year()
-    board, labels, _names = _context(year, org_ids)
-    charts = _charts(board, labels, year)
+    if name == "flows":  # the dashboard card's chart: no need for the whole dashboard
+        charts = {"flows": _flows_alone(year, org_ids)}
+    else:
+        board, labels, _names = _context(year, org_ids)
+        charts = _charts(board, labels, year)
     if name not in charts:
         abort(404)
     kind, title, chart_labels, series = charts[name]

@@ -186,12 +186,15 @@ def organization_report(actor, organization_id: int, year: int) -> str:
     return out.getvalue()
 
 
-def hours_per_organization(start: date, end: date) -> dict[int, Decimal]:
-    """Hours of half-days attended per organization, summed by the database (one row each)."""
+def hours_per_organization(start: date, end: date,
+                           organization_ids: set[int] | None = None) -> dict[int, Decimal]:
+    """Hours of half-days attended per organization (all, or those given), summed by the database."""
     stmt = (db.select(Enrolment.organization_id, db.func.sum(elapsed_seconds(Slot.starts_at, Slot.ends_at)))
             .select_from(Attendance).join(Enrolment).join(Slot)
             .where(Attendance.present, Slot.starts_at >= day_start(start), Slot.starts_at < day_start(end))
             .group_by(Enrolment.organization_id))
+    if organization_ids is not None:
+        stmt = stmt.where(Enrolment.organization_id.in_(organization_ids or [-1]))
     # SQLite's julianday arithmetic is a float: whole milliseconds are what the slots hold
     return {org: (Decimal(str(round(seconds, 3))) / 3600).quantize(Decimal("0.01"))
             for org, seconds in db.session.execute(stmt)}
