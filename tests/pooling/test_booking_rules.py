@@ -224,3 +224,16 @@ def test_booking_over_the_october_dst_change_keeps_wall_clock_times(net, make_eq
     assert local(booking.start_at).strftime("%d %H:%M") == "24 09:00"
     assert local(booking.end_at).strftime("%d %H:%M") == "26 18:00"
     assert booking.end_at - booking.start_at == timedelta(hours=58)  # one hour more than the wall clock says
+
+
+@pytest.mark.parametrize("duration", [timedelta(hours=1), timedelta(hours=23, minutes=59), timedelta(days=1),
+                                      timedelta(days=1, seconds=1), timedelta(days=3), timedelta(days=6, hours=5)])
+def test_the_database_counts_billable_days_like_the_service(app, duration):
+    """The observatory sums days in SQL: the same rounding as the fee, on SQLite and PostgreSQL."""
+    from sqlalchemy import literal
+
+    from core.db import UTCDateTime
+
+    start = at(3, 9)
+    expr = service.billable_days_sql(literal(start, UTCDateTime()), literal(start + duration, UTCDateTime()))
+    assert db.session.scalar(db.select(expr)) == service.billable_days(start, start + duration)

@@ -27,7 +27,7 @@ from core import audit, mail
 from core.accounts.permissions import has_permission
 from core.calendar import to_ics
 from core.clock import from_local, local
-from core.db import utcnow
+from core.db import elapsed_seconds, utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from core.hookspecs import CalendarEvent
@@ -65,16 +65,16 @@ class billable_days_sql(FunctionElement):
 
 @compiles(billable_days_sql, "postgresql")
 def _billable_days_postgresql(element, compiler, **kw):
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"GREATEST(1, CEIL(EXTRACT(EPOCH FROM ({end} - {start})) / 86400))"
+    seconds = compiler.process(elapsed_seconds(*element.clauses), **kw)
+    return f"GREATEST(1, CEIL({seconds} / 86400))"
 
 
 @compiles(billable_days_sql)
 def _billable_days_sqlite(element, compiler, **kw):
     # julianday differences carry ~10 microseconds of float error: half a millisecond is taken off
     # before rounding up, so that exact days stay exact.
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"MAX(1, CAST(((julianday({end}) - julianday({start})) * 86400 - 0.0005) / 86400 AS INTEGER) + 1)"
+    seconds = compiler.process(elapsed_seconds(*element.clauses), **kw)
+    return f"MAX(1, CAST(({seconds} - 0.0005) / 86400 AS INTEGER) + 1)"
 
 
 def _month_bounds(moment: datetime) -> tuple[datetime, datetime]:
