@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -31,10 +32,8 @@ DEFAULT_ENV = {"SECRET_KEY": "bench-secret", "LOGIN_LIMITS": "100000 per minute"
                "LOGIN_ACCOUNT_LIMITS": "100000 per minute", "ERP_ENV": "development"}
 
 
-def _environment(url: str, workdir: Path, redis_url: str | None = None) -> dict:
+def _environment(url: str, workdir: Path) -> dict:
     env = {**DEFAULT_ENV, "DATABASE_URL": url, "ERP_INSTANCE_PATH": str(workdir)}
-    if redis_url:
-        env["REDIS_URL"] = redis_url
     os.environ.update(env)  # the in-process app (generation, preparation) reads the same settings
     return env
 
@@ -138,7 +137,7 @@ def _cpu_per_request(cpu: list[float], floor, measured) -> dict:
 def load(url: str, args, workdir: Path) -> dict:
     from bench import mix
 
-    env = _environment(url, workdir, args.redis_url)
+    env = _environment(url, workdir)
     app = _app()
     with app.app_context():
         plan = mix.prepare()
@@ -171,7 +170,7 @@ def load(url: str, args, workdir: Path) -> dict:
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "label": args.label,
         "database": database, "dataset": dataset, "machine": _machine(),
         "load_average": {"before": [round(v, 2) for v in load_before], "after": [round(v, 2) for v in os.getloadavg()]},
-        "clients": len(clients), "gunicorn_workers": args.workers, "jobs": "redis" if args.redis_url else "in-process",
+        "clients": len(clients), "gunicorn_workers": args.workers, "jobs": "in-process",
         "floor_before": _phase(floor_before), "mix": mix_phase, "floor_after": _phase(floor_after),
         "floor_rps": round(floor_rps, 1), "mix_vs_floor_throughput": round(mix_phase["throughput_rps"] / floor_rps, 3),
         "server_cpu_ms_per_request": _cpu_per_request(cpu, floor_before, measured),
@@ -203,7 +202,6 @@ def main(argv=None) -> int:
     run.add_argument("--warmup", type=int, default=300, help="requests (a minute at most) before measuring")
     run.add_argument("--clients", type=int, default=8)
     run.add_argument("--workers", type=int, default=4, help="gunicorn workers (4: the README's production setting)")
-    run.add_argument("--redis-url", help="send jobs to RQ through this Redis instead of running them in-process")
     run.add_argument("--label", default="run")
     for command in (gen, run):
         command.add_argument("--database-url", required=True)
@@ -233,7 +231,16 @@ def main(argv=None) -> int:
         print(json.dumps(result, indent=2))
         _write(result, "tally")
         return 0
-    workdir = Path(tempfile.mkdtemp(prefix="erp-bench-"))
+    workdir = Path(tempfile.mkdtemp(prefix="erp-bench-"))  # instance folder (and SQLite file of `make bench`)
+    try:
+        return _run(parser, args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(parser, args, workdir: Path) -> int:
+    from bench.report import markdown
+
     if args.command == "profile":
         from bench.profile import run as profile
 
@@ -255,20 +262,17 @@ def main(argv=None) -> int:
     if args.command == "load":
         result = load(args.database_url, args, workdir)
         print(f"results: {_write(result, args.label)}")
-        from bench.report import markdown
-
         print(markdown([result]))
         return 0
     # `make bench`: the small scale on a temporary SQLite database, end to end
+    from bench.tally import run as run_tally
+
     url = f"sqlite:///{workdir / 'bench.sqlite'}"
     print(json.dumps(generate(url, "small", 42, False, workdir)["seconds"]))
     defaults = parser.parse_args(["load", "--database-url", url, "--seconds", "60",
                                   "--label", "make-bench-sqlite-small"])
     result = load(url, defaults, workdir)
     print(f"results: {_write(result, defaults.label)}")
-    from bench.report import markdown
-    from bench.tally import run as run_tally
-
     print(markdown([result]))
     print(json.dumps(run_tally(), indent=2))
     return 0

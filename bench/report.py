@@ -35,7 +35,7 @@ def _cpu(result: dict) -> list[str]:
     cpu = result.get("server_cpu_ms_per_request")
     if not cpu:
         return []
-    return [f"Server CPU (gunicorn and its PostgreSQL backends) per request: floor {cpu['floor']} ms, "
+    return [f"Server CPU (gunicorn, with its PostgreSQL backends if any) per request: floor {cpu['floor']} ms, "
             f"mix {cpu['mix']} ms: on a machine of its own the mix would reach "
             f"**{cpu['floor'] / cpu['mix']:.0%} of the floor's throughput**."]
 
