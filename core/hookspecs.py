@@ -112,7 +112,3 @@ def erp_observatory_indicators(start: date, end: date, organization_ids: set[int
     on it in its queries (one structure's dashboard then costs little in a national network);
     figures of other organizations are ignored anyway.
     """
-
-
-# Arguments a hookspec gained after modules were written: callers may leave them out.
-DEFAULTS = {"erp_observatory_indicators": {"organization_ids": None}}

@@ -70,7 +70,7 @@ def hook(name: str):
 def collect(name: str, **kwargs) -> list:
     """Call a hook on the installed modules and flatten their lists."""
     items: list = []
-    for result in hook(name)(**{**hookspecs.DEFAULTS.get(name, {}), **kwargs}):
+    for result in hook(name)(**kwargs):
         if result:
             items.extend(result)
     return items

@@ -66,10 +66,10 @@ def menu_groups(items: list[MenuItem]) -> list[tuple[object, list[MenuItem]]]:
     return list(groups.values())
 
 
-def module_titles(user) -> dict[str, str]:
+def module_titles() -> dict[str, str]:
     """Each installed module's name in the user's language: its menu dropdown, else its first entry."""
     titles: dict[str, str] = {}
-    for item in menu_for(user):
+    for item in _menu_of_request()[0]:
         owner = owner_of_blueprint(item.endpoint)
         if owner and owner not in titles:
             titles[owner] = str(item.section if item.section not in (None, "admin") else item.label)

@@ -73,7 +73,7 @@ def calendar():
     view = request.args.get("view", "month")
     if view not in ("month", "week", "list"):
         view = "month"
-    titles = module_titles(current_user)
+    titles = module_titles()
     modules = {m for m in request.args.getlist("module") if m in titles}
     anchor = _anchor()
     period = period_for(view, anchor)

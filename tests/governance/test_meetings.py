@@ -134,7 +134,8 @@ def test_observatory_indicators_and_calendar(assembly, admin, make_poll):
 
     close_now(poll)
     start, end = date.today() - timedelta(days=5), date.today() + timedelta(days=60)
-    indicators = {i.code: i.values for i in collect("erp_observatory_indicators", start=start, end=end)}
+    indicators = {i.code: i.values for i in collect("erp_observatory_indicators", start=start, end=end,
+                                                                        organization_ids=None)}
     assert indicators["governance.meetings_attended"] == {assembly.orgs[0].id: 1}
     assert indicators["governance.votes_cast"] == {assembly.orgs[1].id: 1}
     events = collect("erp_calendar_events", user=assembly.managers[0], start=utcnow(),

@@ -43,11 +43,13 @@ def test_observatory_indicators(world, app):
     db.session.add(AuthorityVisit(host_site_id=world.site.id, authority="Ville de Tours", visited_on=day(0),
                                   place="Tours", recorded_by_id=world.admin.id))
     db.session.flush()
-    figures = {i.code: i.values for i in collect("erp_observatory_indicators", start=day(0), end=day(30))}
+    figures = {i.code: i.values for i in collect("erp_observatory_indicators", start=day(0), end=day(30),
+                                                                    organization_ids=None)}
     assert figures["incubation.projects"] == {world.project.organization_id: 1}
     assert figures["incubation.placement_days"] == {world.host_org.id: 3}
     assert figures["incubation.authority_visits"] == {world.host_org.id: 1}
-    before = {i.code: i.values for i in collect("erp_observatory_indicators", start=day(-60), end=day(-30))}
+    before = {i.code: i.values for i in collect("erp_observatory_indicators", start=day(-60), end=day(-30),
+                                                                   organization_ids=None)}
     assert before["incubation.placement_days"] == {}
 
 

@@ -220,5 +220,5 @@ def test_observatory_indicators_count_booking_days(app, net, make_equipment):
     db.session.commit()
     today = local(utcnow()).date()
     indicators = {i.code: i for i in collect("erp_observatory_indicators", start=today - timedelta(days=1),
-                                             end=today + timedelta(days=2))}
+                                             end=today + timedelta(days=2), organization_ids=None)}
     assert indicators["pooling.booking_days"].values == {net.booker.id: 2}

@@ -94,7 +94,8 @@ def test_organization_report_and_observatory_hours(client, login_as, world, make
 def test_observatory_indicator_hook(app, world):
     from core.plugins import collect
 
-    indicators = collect("erp_observatory_indicators", start=date(2026, 1, 1), end=date(2027, 1, 1))
+    indicators = collect("erp_observatory_indicators", start=date(2026, 1, 1), end=date(2027, 1, 1),
+                         organization_ids=None)
     (hours,) = [i for i in indicators if i.code == "training.hours"]
     assert hours.unit == "h" and hours.values == {}  # nothing attended yet
 

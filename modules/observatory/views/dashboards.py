@@ -103,8 +103,9 @@ def _chart_tables(charts):
 
 def glance_widget(user) -> str:
     """The dashboard card: this year's collected tonnages, of the region or of one's structure."""
-    org_id = None if has_permission(user, "observatory.region") else _own_structure(user)
-    if org_id is None and not has_permission(user, "observatory.region"):
+    region = has_permission(user, "observatory.region")
+    org_id = None if region else _own_structure(user)
+    if org_id is None and not region:
         return ""
     year = chosen_year()
     scope = None if org_id is None else {org_id}
