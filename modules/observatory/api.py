@@ -106,6 +106,9 @@ class FiguresOfYearSchema(ma.Schema):
     previous_reuse_rate = ma.fields.Decimal(as_string=True, allow_none=True)
     rows = ma.fields.List(ma.fields.Nested(FigureRowSchema))
     contributed = ma.fields.List(ma.fields.Nested(FigureRowSchema))
+    contributed_as_of = ma.fields.DateTime(metadata={
+        "description": "when the other modules' figures of the whole network were computed "
+                       "(this year's and last year's are computed again every hour)"})
 
 
 @api.route("/periods")

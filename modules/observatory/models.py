@@ -1,5 +1,6 @@
 """The observatory's records: what is measured (indicators and their rules), when (periods),
-and what each structure declared (reports, their values, their history)."""
+what each structure declared (reports, their values, their history), and the snapshot of the
+other modules' figures for the whole network."""
 from __future__ import annotations
 
 import json
@@ -164,6 +165,43 @@ class Reminder(OrgOwned, db.Model):
     period_id: Mapped[int] = mapped_column(ForeignKey("observatory_period.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(12))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ContributionSnapshot(db.Model):
+    """The other modules' figures of the whole network for one calendar year, as computed at
+    ``computed_at`` (see services/contributions.py). Its row is the lock of the year's refresh."""
+
+    __tablename__ = "observatory_contribution_snapshot"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ContributedIndicator(db.Model):
+    """One indicator the hook gave for the year, kept even without any value (the dashboards list it)."""
+
+    __tablename__ = "observatory_contributed_indicator"
+    __table_args__ = (UniqueConstraint("year", "code"),
+                      CheckConstraint("decimals BETWEEN 0 AND 3", name="decimals"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("observatory_contribution_snapshot.year", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int]  # the hook's order
+    label: Mapped[str] = mapped_column(String(200))  # source language (English): translated when shown
+    unit: Mapped[str] = mapped_column(String(20))
+    # Decimal places of the values as the module gave them, so that they read back as given.
+    decimals: Mapped[int] = mapped_column(default=0)
+
+
+class ContributedValue(OrgOwned, db.Model):
+    __tablename__ = "observatory_contributed_value"
+    __table_args__ = (UniqueConstraint("indicator_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("observatory_contributed_indicator.id",
+                                                         ondelete="CASCADE"))
+    value: Mapped[Decimal] = mapped_column(VALUE)
 
 
 Index("ix_observatory_report_period_status", Report.period_id, Report.status)

@@ -63,10 +63,10 @@ def test_widgets_calendar_and_menu(app, obs):
         assert "/observatory/charts/flows.svg?year=" in coordinator_widgets["Activity at a glance"].render()
         assert f"charts/flows.svg?org={obs.org_a.id}" in member_widgets["Activity at a glance"].render()
     events = collect("erp_calendar_events", user=obs.manager_a, start=datetime(2025, 1, 1, tzinfo=timezone.utc),
-                     end=datetime(2025, 12, 31, tzinfo=timezone.utc))
+                     end=datetime(2025, 12, 31, tzinfo=timezone.utc), limit=None)
     assert [e.start for e in events] == [obs.q1.due_on, obs.q2.due_on]
     assert collect("erp_calendar_events", user=obs.staff_a, start=datetime(2025, 1, 1, tzinfo=timezone.utc),
-                   end=datetime(2025, 12, 31, tzinfo=timezone.utc)) == []
+                   end=datetime(2025, 12, 31, tzinfo=timezone.utc), limit=None) == []
     assert {i.endpoint for i in collect("erp_menu_items", user=obs.manager_a)} >= {"observatory.index"}
 
 

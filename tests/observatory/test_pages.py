@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from core.extensions import db
-from modules.observatory.services import reports
+from modules.observatory.services import contributions, reports
 from modules.observatory.services.values import FigureErrors
 from tests.observatory.conftest import fill
 
@@ -182,8 +182,24 @@ def test_follow_up_and_regional_dashboard_run_a_bounded_number_of_queries(obs, c
     fill(obs.manager_a, obs.org_a, obs.q1, obs.coordinator, collected_toys="1")
     login_as(obs.coordinator)
     pages = [f"/observatory/periods/{obs.q1.id}", "/observatory/region?year=2025"]
+    for year in (2025, 2024):  # what the first regional view stores: measured here is the reading
+        contributions.snapshot(year)
     few = [count(url) for url in pages]
     for _ in range(8):
         org = make_org()
         fill(make_user("member_manager", org), org, obs.q1, obs.coordinator, collected_toys="2")
     assert [count(url) for url in pages] == few
+
+
+def test_the_region_lists_its_structures_by_name_a_page_at_a_time(obs, client, login_as, make_org, make_user):
+    from core.web.pagination import PER_PAGE
+
+    structures = [obs.org_a] + [make_org(f"Ressourcerie {n:02d}") for n in range(PER_PAGE)]
+    for org in structures:
+        fill(make_user("member_manager", org), org, obs.q1, obs.coordinator, collected_furniture="1")
+    login_as(obs.coordinator)
+    first = client.get("/observatory/region?year=2025").get_data(as_text=True)
+    second = client.get("/observatory/region?year=2025&page=2").get_data(as_text=True)
+    assert "Ressourcerie 00" in first and "Ressourcerie 24" in first and "Ressourcerie A<" not in first
+    assert "Ressourcerie A<" in second and "Ressourcerie 00" not in second and "page=1" in second
+    assert "Ressourcerie A" in client.get("/observatory/export/structures.csv?year=2025").get_data(as_text=True)

@@ -2,23 +2,26 @@
 
 The yearly sums of validated figures are remembered per application, keyed by the version of the
 validated figures (``validated_version``): a validation or a correction changes the version, so a
-corrected report still changes every total at once. The other modules' figures are not cached.
+corrected report still changes every total at once. The other modules' figures of the whole
+network come from their hourly snapshot (services/contributions.py); one structure's are asked live.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import wraps
 
 from flask import current_app
 
 from core.accounts.models import Organization
+from core.clock import today
 from core.extensions import db
 from core.hookspecs import Indicator as Contributed
 from core.plugins import collect
 from modules.observatory.models import Indicator, Period, Publication, Report, ReportValue, Revision
+from modules.observatory.services import contributions
 from modules.observatory.services.catalog import COLLECTED, REUSED, THEMES, active_indicators, label_of
 
 COUNTED = ("validated",)
@@ -42,9 +45,9 @@ def validated_version() -> tuple[int, int]:
     ways to change one, and each adds a revision (revisions are never removed), so the last
     revision id moves. PostgreSQL hands ids out before commit: a revision committed after a
     later one leaves the last id as it was, but raises the count of the recent ids."""
-    last = db.session.scalar(db.select(db.func.max(Revision.id))) or 0
-    recent = db.session.scalar(db.select(db.func.count(Revision.id)).where(Revision.id > last - LATE_COMMIT_WINDOW))
-    return last, recent
+    last = db.select(db.func.coalesce(db.func.max(Revision.id), 0)).scalar_subquery()
+    recent = db.select(db.func.count(Revision.id)).where(Revision.id > last - LATE_COMMIT_WINDOW).scalar_subquery()
+    return tuple(db.session.execute(db.select(last, recent)).one())  # one round trip
 
 
 def _remembered(compute):
@@ -181,9 +184,15 @@ class Dashboard:
     by_period: dict[int, dict[str, Decimal]]
     structures: dict[int, dict[str, Decimal]]
     contributed: list[Row] = field(default_factory=list)
+    contributed_as_of: datetime | None = None  # None: asked live
 
     def themes(self):
         return _by_theme(self.rows)
+
+
+def default_year() -> int:
+    """The year a dashboard opens on: last year's until its reports are in (the first quarter)."""
+    return today().year - (1 if today().month < 4 else 0)
 
 
 def periods_of(year: int) -> list[Period]:
@@ -192,28 +201,37 @@ def periods_of(year: int) -> list[Period]:
 
 def dashboard(year: int, org_ids: set[int] | None = None) -> Dashboard:
     """The figures of some structures (None: the whole region) for a year and the year before."""
-    structures = per_structure(year, org_ids)
-    current, previous = add_up(structures), add_up(per_structure(year - 1, org_ids))
-    rows = [Row(i.code, label_of(i), i.unit, i.theme, current.get(i.code), previous.get(i.code), i.decimals)
-            for i in active_indicators()]
 
     def total(values: dict[int, Decimal]) -> Decimal | None:
         chosen = [v for org, v in values.items() if org_ids is None or org in org_ids]
         return sum(chosen, ZERO) if chosen else None
 
+    # First: storing a missing snapshot commits, which would expire the records loaded before it.
+    contributed_rows, as_of = _contributed_rows(year, total, org_ids)
+    structures = per_structure(year, org_ids)
+    current, previous = add_up(structures), add_up(per_structure(year - 1, org_ids))
+    rows = [Row(i.code, label_of(i), i.unit, i.theme, current.get(i.code), previous.get(i.code), i.decimals)
+            for i in active_indicators()]
     return Dashboard(year, rows, reuse_rate(current), reuse_rate(previous), periods_of(year),
-                     per_period(year, org_ids), structures, _contributed_rows(year, total, org_ids))
+                     per_period(year, org_ids), structures, contributed_rows, as_of)
 
 
-def _contributed_rows(year: int, total, org_ids: set[int] | None = None) -> list[Row]:
-    """The other modules' figures this year and the year before, each reduced by ``total``."""
-    last_year = {c.code: c for c in contributed(year - 1, org_ids)}
+def _contributed_rows(year: int, total, org_ids: set[int] | None = None) -> tuple[list[Row], datetime | None]:
+    """The other modules' figures this year and the year before, each reduced by ``total``, and
+    when they were computed: the whole network's come from the snapshot (the older year's time,
+    so the sentence never claims more than both columns hold), some structures' are asked live."""
+    if org_ids is None:
+        now, before = contributions.snapshot(year), contributions.snapshot(year - 1)
+        this_year, last_year, as_of = now.indicators, before.indicators, min(now.computed_at, before.computed_at)
+    else:
+        this_year, last_year, as_of = contributed(year, org_ids), contributed(year - 1, org_ids), None
+    previous = {c.code: c for c in last_year}
     rows = []
-    for item in contributed(year, org_ids):
-        before = last_year.get(item.code)
+    for item in this_year:
+        earlier = previous.get(item.code)
         rows.append(Row(item.code, str(item.label), item.unit, "modules", total(item.values),
-                        total(before.values) if before else None))
-    return rows
+                        total(earlier.values) if earlier else None))
+    return rows, as_of
 
 
 def consenting() -> set[int]:
@@ -234,6 +252,7 @@ class PublicFigures:
     reporting: int
     structures: list[tuple[str, dict[str, Decimal], Decimal | None]]
     contributed: list[Row]
+    contributed_as_of: datetime
 
     def themes(self):
         return _by_theme(self.rows)
@@ -264,4 +283,4 @@ def public_figures(year: int) -> PublicFigures:
                                     .where(Organization.id.in_(consent or [-1]))).all())
     shown = sorted((names[org], figures, reuse_rate(figures)) for org, figures in now.items() if org in consent)
     return PublicFigures(year, rows, public_rate(now), public_rate(before), len(now), shown,
-                         _contributed_rows(year, safe))
+                         *_contributed_rows(year, safe))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from core.pdf import Document
 from modules.observatory.services.catalog import UNITS
+from modules.observatory.services.contributions import as_of_sentence
 from modules.observatory.services.figures import dashboard
 
 
@@ -31,4 +32,5 @@ def yearly_summary(year: int) -> bytes:
         pdf.table_rows([_("Indicator"), _("Unit"), str(year), str(year - 1)],
                        [[r.label, r.unit, _text(r.current), _text(r.previous)] for r in board.contributed],
                        widths=[90, 30, 30, 30])
+        pdf.paragraph(as_of_sentence(board.contributed_as_of))
     return pdf.render()

@@ -7,13 +7,16 @@ from flask_login import current_user
 
 from core.accounts.models import Organization
 from core.accounts.permissions import has_permission, permitted_org_ids, require
+from core.api import Page
 from core.charts import chart, svg_response
 from core.extensions import db
+from core.web.pagination import page_args
 from modules.observatory.services import figures
+from modules.observatory.services.contributions import as_of_sentence
 from modules.observatory.services.catalog import COLLECTED, UNITS, active_indicators, label_of, period_label
 from modules.observatory.services.summary import yearly_summary
 from modules.observatory.views import bp
-from modules.observatory.views.helpers import chosen_year, csv_response, figure
+from modules.observatory.views.helpers import chosen_year, csv_response, figure, reader_figure
 
 TABLES = ("indicators", "periods", "structures", "modules")
 
@@ -61,13 +64,24 @@ def region():
     return _render(None, None)
 
 
+def _structures_page(board, names) -> Page:
+    """One page of the per-structure table, by name: a national network has a thousand structures
+    (all of them are in the CSV export)."""
+    page, per_page = page_args()
+    ordered = sorted(board.structures, key=lambda org_id: str(names.get(org_id, org_id)).casefold())
+    rows = [(org_id, board.structures[org_id]) for org_id in ordered[(page - 1) * per_page:page * per_page]]
+    return Page(rows, page, per_page, len(ordered))
+
+
 def _render(org, org_ids):
     year = chosen_year()
     board, labels, names = _context(year, org_ids)
     return render_template("observatory/dashboard.html", board=board, org=org, year=year, labels=labels,
-                           names=names, units=UNITS, figure=figure, period_label=period_label,
+                           structures=_structures_page(board, names),
+                           names=names, units=UNITS, figure=reader_figure(), period_label=period_label,
                            chart_tables=_chart_tables(_charts(board, labels, year)),
-                           tables=TABLES, indicators=active_indicators(), label_of=label_of)
+                           tables=TABLES, indicators=active_indicators(), label_of=label_of,
+                           as_of_sentence=as_of_sentence)
 
 
 def _charts(board, labels, year) -> dict[str, tuple[str, str, list, dict]]:
