@@ -25,7 +25,7 @@ from pathlib import Path
 
 import requests
 
-from bench.load import FLOOR, ROOT, cpu_seconds, drive, floor_call, serve
+from bench.load import FLOOR, ROOT, cpu_seconds, drive, floor_call, serve, start_worker
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_ENV = {"SECRET_KEY": "bench-secret", "LOGIN_LIMITS": "100000 per minute",
@@ -138,6 +138,11 @@ def load(url: str, args, workdir: Path) -> dict:
     from bench import mix
 
     env = _environment(url, workdir)
+    if args.redis_url:
+        env["REDIS_URL"] = os.environ["REDIS_URL"] = args.redis_url
+        from redis import Redis
+
+        Redis.from_url(args.redis_url).flushdb()  # the benchmark's own database number: no earlier run's jobs
     app = _app()
     with app.app_context():
         plan = mix.prepare()
@@ -150,19 +155,22 @@ def load(url: str, args, workdir: Path) -> dict:
     base = f"http://127.0.0.1:{port}"
     load_before = os.getloadavg()
     server = serve(env, port, args.workers)
+    worker = start_worker(env) if args.redis_url else None
+    servers = [server.pid] + ([worker.pid] if worker else [])
     try:
         clients = mix.clients(plan, [_login(base, email) for email, *_rest in plan.clients[:args.clients]])
         calls = mix.calls(plan)
         drive(base, calls, clients, args.warmup, 60)  # templates, caches, connections: not measured
-        cpu = [cpu_seconds(server.pid, database_name)]
+        cpu = [cpu_seconds(servers, database_name)]
         floor_before = drive(base, [floor_call()], clients, 10**9, args.floor_seconds)
-        cpu.append(cpu_seconds(server.pid, database_name))
+        cpu.append(cpu_seconds(servers, database_name))
         measured = drive(base, calls, clients, args.requests, args.seconds)
-        cpu.append(cpu_seconds(server.pid, database_name))
+        cpu.append(cpu_seconds(servers, database_name))
         floor_after = drive(base, [floor_call()], clients, 10**9, args.floor_seconds)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in filter(None, (server, worker)):
+            process.terminate()
+            process.wait(timeout=30)
     floor_rps = (floor_before.requests / floor_before.seconds + floor_after.requests / floor_after.seconds) / 2
     mix_phase = _phase(measured)
     drift = abs(floor_before.requests / floor_before.seconds - floor_after.requests / floor_after.seconds) / floor_rps
@@ -170,7 +178,7 @@ def load(url: str, args, workdir: Path) -> dict:
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "label": args.label,
         "database": database, "dataset": dataset, "machine": _machine(),
         "load_average": {"before": [round(v, 2) for v in load_before], "after": [round(v, 2) for v in os.getloadavg()]},
-        "clients": len(clients), "gunicorn_workers": args.workers, "jobs": "in-process",
+        "clients": len(clients), "gunicorn_workers": args.workers, "jobs": "RQ worker" if worker else "in-process",
         "floor_before": _phase(floor_before), "mix": mix_phase, "floor_after": _phase(floor_after),
         "floor_rps": round(floor_rps, 1), "mix_vs_floor_throughput": round(mix_phase["throughput_rps"] / floor_rps, 3),
         "server_cpu_ms_per_request": _cpu_per_request(cpu, floor_before, measured),
@@ -203,6 +211,8 @@ def main(argv=None) -> int:
     run.add_argument("--clients", type=int, default=8)
     run.add_argument("--workers", type=int, default=4, help="gunicorn workers (4: the README's production setting)")
     run.add_argument("--label", default="run")
+    run.add_argument("--redis-url", help="hand jobs to Redis and one RQ worker (production), not the web process;"
+                                         " a database number of its own: it is emptied")
     for command in (gen, run):
         command.add_argument("--database-url", required=True)
     prof = sub.add_parser("profile", help="each call of the mix in-process: median time and SQL")

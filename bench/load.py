@@ -97,9 +97,10 @@ class Results:
         return rows
 
 
-def cpu_seconds(server_pid: int, database: str | None) -> float:
-    """CPU time used so far by the gunicorn master and workers, and by the PostgreSQL backends of
-    ``database``: per request, a cost that other programs on the machine do not change."""
+def cpu_seconds(server_pids: list[int], database: str | None) -> float:
+    """CPU time used so far by the servers (the gunicorn master and workers, the RQ worker and the
+    children it forked for its jobs), and by the PostgreSQL backends of ``database``: per request,
+    a cost that other programs on the machine do not change."""
     ticks, total = os.sysconf("SC_CLK_TCK"), 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -110,10 +111,11 @@ def cpu_seconds(server_pid: int, database: str | None) -> float:
         except OSError:  # the process ended meanwhile
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        ours = int(entry.name) == server_pid or int(fields[1]) == server_pid
+        ours = int(entry.name) in server_pids or int(fields[1]) in server_pids
         backend = database is not None and command.startswith("postgres: ") and f" {database} " in command
         if ours or backend:
-            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            # utime, stime, and those of the children waited for (the RQ worker's work-horses)
+            total += sum(int(value) for value in fields[11:15]) / ticks
     return total
 
 
@@ -136,6 +138,12 @@ def serve(env: dict, port: int, workers: int = 4) -> subprocess.Popen:
             time.sleep(0.1)
     process.terminate()
     raise RuntimeError("gunicorn did not start")
+
+
+def start_worker(env: dict) -> subprocess.Popen:
+    """The production setting's RQ worker (``make worker``): jobs leave the requests."""
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], cwd=ROOT,
+                            env={**os.environ, **env}, stdout=subprocess.DEVNULL)
 
 
 def drive(base: str, mix: list[Call], clients: list[Client], max_requests: int, max_seconds: float,

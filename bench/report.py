@@ -35,8 +35,8 @@ def _cpu(result: dict) -> list[str]:
     cpu = result.get("server_cpu_ms_per_request")
     if not cpu:
         return []
-    return [f"Server CPU (gunicorn, with its PostgreSQL backends if any) per request: floor {cpu['floor']} ms, "
-            f"mix {cpu['mix']} ms: on a machine of its own the mix would reach "
+    return [f"Server CPU (gunicorn, the RQ worker if any, their PostgreSQL backends) per request: "
+            f"floor {cpu['floor']} ms, mix {cpu['mix']} ms: on a machine of its own the mix would reach "
             f"**{cpu['floor'] / cpu['mix']:.0%} of the floor's throughput**."]
 
 

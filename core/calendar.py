@@ -13,11 +13,13 @@ from core.hookspecs import CalendarEvent
 from core.plugins import collect
 
 
-def events_for(user, start: datetime, end: datetime, modules: set[str] | None = None) -> list[CalendarEvent]:
-    events = collect("erp_calendar_events", user=user, start=start, end=end)
+def events_for(user, start: datetime, end: datetime, modules: set[str] | None = None,
+               limit: int | None = None) -> list[CalendarEvent]:
+    """The user's events in [start, end) in time order; with ``limit``, the first that many."""
+    events = collect("erp_calendar_events", user=user, start=start, end=end, limit=limit)
     if modules:
         events = [e for e in events if e.module in modules]
-    return sorted(events, key=lambda e: (_as_datetime(e.start), e.title))
+    return sorted(events, key=lambda e: (_as_datetime(e.start), e.title))[:limit]
 
 
 def _as_datetime(value) -> datetime:

@@ -90,8 +90,12 @@ def erp_dashboard_widgets(user) -> list[Widget]:
 
 
 @hookspec
-def erp_calendar_events(user, start: datetime, end: datetime) -> list[CalendarEvent]:
-    """Events between start and end (aware UTC) that concern the user, for the calendar and feed."""
+def erp_calendar_events(user, start: datetime, end: datetime, limit: int | None) -> list[CalendarEvent]:
+    """Events between start and end (aware UTC) that concern the user, for the calendar and feed.
+
+    ``limit``: only the first this-many events by start are wanted (the dashboard's next events;
+    None: all). A module with many events should return at most that many, its earliest.
+    """
 
 
 @hookspec

@@ -17,7 +17,7 @@ import time
 from datetime import datetime, timedelta
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import String, Text, and_, or_, update
+from sqlalchemy import String, Text, and_, inspect, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -67,7 +67,7 @@ def enqueue(func, *ids, at: datetime | None = None, key: str | None = None) -> J
     )
     db.session.add(job)
     if has_request_context():
-        g.erp_jobs_pending = True
+        g.setdefault("erp_jobs_pending", []).append(job)
     return job
 
 
@@ -98,6 +98,12 @@ def _due_ids(limit: int = 100) -> list[int]:
     return list(db.session.scalars(stmt))
 
 
+def committed_ids(jobs: list[Job]) -> list[int]:
+    """The ids of those jobs whose rows were committed (a rolled-back job has no identity left);
+    read from the identity map, without reloading the expired objects."""
+    return [state.identity[0] for state in map(inspect, jobs) if state.identity and not state.deleted]
+
+
 def _transition(job_id: int, from_states: tuple[str, ...], **values) -> bool:
     result = db.session.execute(
         update(Job).where(Job.id == job_id, Job.status.in_(from_states)).values(**values)
@@ -106,28 +112,33 @@ def _transition(job_id: int, from_states: tuple[str, ...], **values) -> bool:
     return result.rowcount == 1
 
 
-def relay_to_redis() -> int:
-    """Push due rows to RQ; rows stay pending if Redis cannot be reached."""
+def relay_to_redis(ids: list[int] | None = None) -> int:
+    """Push due rows to RQ (only those of ``ids`` if given); rows stay pending if Redis cannot be
+    reached. One conditional UPDATE claims them all, so concurrent relays never push a row twice."""
     from redis.exceptions import RedisError
     from rq import Queue
 
-    ids = _due_ids()
+    if ids == []:
+        return 0
+    chosen = db.select(Job.id).where(Job.status == "pending", Job.run_at <= utcnow())
+    chosen = chosen.where(Job.id.in_(ids)) if ids is not None else chosen.order_by(Job.run_at, Job.id).limit(100)
+    claimed = sorted(db.session.scalars(
+        update(Job).where(Job.id.in_(chosen.scalar_subquery()), Job.status == "pending")
+        .values(status="enqueued").returning(Job.id).execution_options(synchronize_session=False)))
     db.session.commit()
-    if not ids:
+    if not claimed:
         return 0
     queue = Queue(QUEUE, connection=redis_connection())
-    pushed = 0
-    for job_id in ids:
-        if not _transition(job_id, ("pending",), status="enqueued"):
-            continue
+    for pushed, job_id in enumerate(claimed):
         try:
             queue.enqueue(execute, job_id, job_id=f"erp-{job_id}-{time.time_ns()}", failure_ttl=86400)
-            pushed += 1
         except RedisError as exc:
-            _transition(job_id, ("enqueued",), status="pending")
-            log.warning("redis unavailable, %d jobs wait in the outbox: %s", len(ids) - pushed, exc)
-            break
-    return pushed
+            db.session.execute(update(Job).where(Job.id.in_(claimed[pushed:]), Job.status == "enqueued")
+                               .values(status="pending").execution_options(synchronize_session=False))
+            db.session.commit()
+            log.warning("redis unavailable, %d jobs wait in the outbox: %s", len(claimed) - pushed, exc)
+            return pushed
+    return len(claimed)
 
 
 def run_job(job_id: int) -> str:
@@ -157,10 +168,11 @@ def run_job(job_id: int) -> str:
     return "done"
 
 
-def dispatch(max_rounds: int = 20) -> None:
-    """Hand due jobs over: to RQ if configured, else run them here (jobs may enqueue more)."""
+def dispatch(jobs: list[Job] | None = None, max_rounds: int = 20) -> None:
+    """Hand due jobs over: to RQ if configured (only ``jobs``, a request's own, if given: the
+    worker's relay takes the rest), else run them here (jobs may enqueue more)."""
     if current_app.config.get("REDIS_URL"):
-        relay_to_redis()
+        relay_to_redis(None if jobs is None else committed_ids(jobs))
         return
     for _ in range(max_rounds):
         ids = _due_ids()

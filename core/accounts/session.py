@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from core.accounts.models import User
 from core.extensions import db, login_manager
@@ -24,7 +25,8 @@ def _load_from_session(session_id: str):
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # Every page checks permissions: the memberships come in the same statement.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
     if user is None or not user.active or user.session_version != version:
         return None
     return user

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from core import audit
 from core.accounts.models import User
@@ -46,7 +46,9 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def user_for(plain: str) -> User | None:
-    token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+    # The caller's person and memberships (every call checks permissions) in the same statement.
+    token = db.session.scalar(db.select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.memberships))
+                              .where(ApiToken.token_hash == _digest(plain)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

@@ -4,18 +4,16 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash
-from markupsafe import Markup
+from markupsafe import escape
 from wtforms import widgets
 
 from core.errors import DomainError
 from core.extensions import db
 
-_OPTION, _SELECTED = Markup('<option value="%s">%s</option>'), Markup('<option selected value="%s">%s</option>')
-
-
 class LongSelect(widgets.Select):
     """WTForms' select with the same markup, its plain options written without the generic
-    attribute renderer: four times faster for the thousand sites of a national network."""
+    attribute renderer (escaped strings: the select joins them into one Markup): several times faster
+    for the thousand sites of a national network."""
 
     @classmethod
     def render_option(cls, choice, *legacy, **kwargs):
@@ -24,7 +22,7 @@ class LongSelect(widgets.Select):
             choice.value, choice.label or choice.value, choice.selected, choice.render_kw or {})
         if kwargs or extra or isinstance(value, bool):
             return super().render_option(choice, *legacy, **kwargs)
-        return (_SELECTED if selected else _OPTION) % (value, label)
+        return f'<option{" selected" if selected else ""} value="{escape(value)}">{escape(label)}</option>'
 
 
 def attach_error(form, error: DomainError) -> None:

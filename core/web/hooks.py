@@ -116,11 +116,12 @@ def register(app) -> None:
 
     @app.after_request
     def _dispatch_jobs(response):
-        if g.pop("erp_jobs_pending", False):
+        pending = g.pop("erp_jobs_pending", None)
+        if pending:
             from core.jobs import dispatch
 
             try:
-                dispatch()
+                dispatch(pending)
             except SQLAlchemyError as exc:
                 # The write and its outbox rows are committed: the relay or ticker hands them over
                 # later, so the user keeps the success they earned.

@@ -37,7 +37,7 @@ def favicon():
 def dashboard():
     widgets = sorted(collect("erp_dashboard_widgets", user=current_user), key=lambda w: w.order)
     start = day_start(today())
-    upcoming = events_for(current_user, start, start + timedelta(days=14))[:10]
+    upcoming = events_for(current_user, start, start + timedelta(days=14), limit=10)
     summary = _admin_summary() if is_admin(current_user) else None
     return render_template("web/dashboard.html", widgets=widgets, upcoming=upcoming, summary=summary)
 

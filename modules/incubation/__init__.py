@@ -76,10 +76,10 @@ def erp_demo_data(demo):
 
 
 @hookimpl
-def erp_observatory_indicators(start, end):
+def erp_observatory_indicators(start, end, organization_ids):
     from modules.incubation.services.reports import indicators
 
-    figures = indicators(start, end)
+    figures = indicators(start, end, organization_ids)
     labels = {
         "projects": (_l("Projects accompanied"), "projects"),
         "placement_days": (_l("Immersion days hosted (person-days)"), "days"),

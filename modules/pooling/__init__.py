@@ -22,7 +22,7 @@ from modules.pooling import demo as demo_data
 from modules.pooling import jobs
 from modules.pooling.api.equipment import api as equipment_api
 from modules.pooling.api.purchases import api as purchases_api
-from modules.pooling.models import Booking, Campaign, Share
+from modules.pooling.models import Booking, Campaign, Equipment, Share
 from modules.pooling.permissions import PERMISSIONS
 from modules.pooling.services import search
 from modules.pooling.services.booking import billable_days_sql, booking_events
@@ -60,10 +60,12 @@ def _widget_html() -> str:
     if has_permission(user, "pooling.approve"):
         pending = db.session.scalar(db.select(db.func.count()).select_from(
             search.approval_queue_stmt(user).order_by(None).subquery()))
+    visible = search.visible_bookings_stmt(user)
     if has_permission(user, "pooling.view"):
         late = db.session.scalar(db.select(db.func.count()).select_from(
-            search.late_stmt(user).order_by(None).subquery()))
-    upcoming = db.session.scalars(search.visible_bookings_stmt(user).where(
+            search.late_stmt(user, visible).order_by(None).subquery()))
+    # The item's name is all the card shows: read as columns, not as whole bookings and items.
+    upcoming = db.session.execute(visible.with_only_columns(Booking.id, Equipment.name, Booking.start_at).where(
         Booking.status.in_(("requested", "approved")), Booking.start_at >= utcnow())
         .order_by(Booking.start_at).limit(5)).all() if has_permission(user, "pooling.book") else []
     closing = db.session.scalars(db.select(Campaign).where(Campaign.status == "open", Campaign.deadline > utcnow())
@@ -80,16 +82,15 @@ def erp_dashboard_widgets(user):
 
 
 @hookimpl
-def erp_calendar_events(user, start, end):
+def erp_calendar_events(user, start, end, limit):
     events = []
     if has_permission(user, "pooling.view"):
-        bookings = db.session.scalars(search.visible_bookings_stmt(user).where(
+        events += booking_events(search.visible_bookings_stmt(user).where(
             Booking.status.in_(("requested", "approved", "picked_up", "returned")),
-            Booking.start_at < end, Booking.end_at > start)).all()
-        events += booking_events(list(bookings))
+            Booking.start_at < end, Booking.end_at > start).order_by(Booking.start_at, Booking.id).limit(limit))
     if has_permission(user, "pooling.purchase.pledge"):
         for campaign in db.session.scalars(db.select(Campaign).where(
-                Campaign.deadline >= start, Campaign.deadline < end)):
+                Campaign.deadline >= start, Campaign.deadline < end).order_by(Campaign.deadline).limit(limit)):
             events.append(CalendarEvent(
                 f"pooling-campaign-{campaign.id}", _("Group purchase deadline: %(title)s", title=campaign.title),
                 campaign.deadline, campaign.deadline + timedelta(minutes=30), "pooling",

@@ -119,7 +119,7 @@ def test_healthz_reports_database_redis_and_backlog(app, client, note, redis_url
 def test_a_database_failure_at_job_hand_over_keeps_the_users_success(app, client, make_user, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    def database_gone():
+    def database_gone(*_jobs):
         raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
 
     person = make_user(None)
@@ -127,3 +127,49 @@ def test_a_database_failure_at_job_hand_over_keeps_the_users_success(app, client
     response = client.post("/password/forgot", data={"email": person.email})
     assert response.status_code == 302  # the request's own write is committed: success stands
     assert db.session.scalar(db.select(db.func.count()).select_from(jobs.Job).where(jobs.Job.status == "pending")) == 1
+
+
+def test_a_request_hands_over_its_own_jobs_and_the_relay_the_rest(app, client, note, make_user, redis_url):
+    from redis import Redis
+    from rq import Queue
+
+    waiting = jobs.enqueue(touch_note, note.id)  # left in the outbox earlier (Redis was down, say)
+    db.session.commit()
+    app.config["REDIS_URL"] = redis_url
+    person = make_user(None)
+    assert client.post("/password/forgot", data={"email": person.email}).status_code == 302
+    db.session.expire_all()
+    mail = db.session.scalar(db.select(jobs.Job).where(jobs.Job.id != waiting.id))
+    assert mail.status == "enqueued" and db.session.get(jobs.Job, waiting.id).status == "pending"
+    jobs.dispatch()  # the worker's relay
+    assert db.session.get(jobs.Job, waiting.id).status == "enqueued"
+    assert Queue(jobs.QUEUE, connection=Redis.from_url(redis_url)).count == 2
+
+
+def test_concurrent_relays_push_every_job_once(app, note, redis_url):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from redis import Redis
+    from rq import Queue
+
+    for _ in range(40):
+        jobs.enqueue(touch_note, note.id)
+    db.session.commit()
+    app.config["REDIS_URL"] = redis_url
+    start = Barrier(3)
+
+    def relay():
+        with app.app_context():
+            start.wait()
+            try:
+                return jobs.relay_to_redis()
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(3) as pool:
+        pushed = [f.result() for f in [pool.submit(relay) for _ in range(3)]]
+    assert sum(pushed) == 40
+    assert Queue(jobs.QUEUE, connection=Redis.from_url(redis_url)).count == 40
+    assert db.session.scalar(db.select(db.func.count()).select_from(jobs.Job)
+                             .where(jobs.Job.status == "enqueued")) == 40

@@ -139,5 +139,5 @@ def test_observatory_indicators_and_calendar(assembly, admin, make_poll):
     assert indicators["governance.meetings_attended"] == {assembly.orgs[0].id: 1}
     assert indicators["governance.votes_cast"] == {assembly.orgs[1].id: 1}
     events = collect("erp_calendar_events", user=assembly.managers[0], start=utcnow(),
-                     end=utcnow() + timedelta(days=30))
+                     end=utcnow() + timedelta(days=30), limit=None)
     assert [e.uid for e in events] == [f"governance-meeting-{meeting.id}"]

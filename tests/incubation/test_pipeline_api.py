@@ -51,6 +51,11 @@ def test_observatory_indicators(world, app):
     before = {i.code: i.values for i in collect("erp_observatory_indicators", start=day(-60), end=day(-30),
                                                                    organization_ids=None)}
     assert before["incubation.placement_days"] == {}
+    for chosen in ({world.host_org.id}, {world.project.organization_id}, set()):
+        some = {i.code: i.values for i in collect("erp_observatory_indicators", start=day(0), end=day(30),
+                                                                 organization_ids=chosen)}
+        for code in ("incubation.projects", "incubation.placement_days", "incubation.authority_visits"):
+            assert some[code] == {org: v for org, v in figures[code].items() if org in chosen}
 
 
 def test_api_placement_flow_and_problems(world, client, api_token):

@@ -144,6 +144,19 @@ def test_unified_calendar_shows_bookings(client, login_as, net, make_equipment):
     assert "Camion" in html
 
 
+def test_calendar_events_with_a_limit_are_the_earliest(net, make_equipment):
+    from core.calendar import events_for
+
+    van = make_equipment()
+    for day in (3, 1, 2):
+        service.book(net.staff, van.id, at(day, 9), at(day, 17))
+    db.session.commit()
+    every = events_for(net.staff, at(0, 0), at(5, 0))
+    assert [e.start for e in every] == [at(1, 9), at(2, 9), at(3, 9)]
+    assert every[0].title == "Camion #1 – Ressourcerie Emprunteuse" and every[0].location
+    assert events_for(net.staff, at(0, 0), at(5, 0), limit=2) == every[:2]
+
+
 def test_usage_statement_csv_and_chart(client, login_as, net, make_equipment):
     van = make_equipment()
     [booking] = service.book(net.staff, van.id, utcnow() + timedelta(minutes=1), utcnow() + timedelta(hours=3))

@@ -69,7 +69,9 @@ def _journey(app, demo) -> dict[str, str]:
     tours = manager.memberships[0].organization_id
     equipment = db.session.scalar(db.select(Equipment).where(Equipment.organization_id != tours,
                                                             Equipment.approval_required.is_(False)))
-    day = (today() + timedelta(days=45)).isoformat()
+    day = today() + timedelta(days=45)
+    while str(day.isoweekday()) not in equipment.open_weekdays:  # a day the item can be picked up
+        day += timedelta(days=1)
     booked = call("POST", "/api/v1/pooling/bookings", {"equipment_id": equipment.id, "organization_id": tours,
                                                       "start": f"{day}T09:00:00", "end": f"{day}T17:00:00"})
     assert booked.status_code == 201, booked.json

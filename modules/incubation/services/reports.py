@@ -109,16 +109,27 @@ def projects_per_stage_and_year(user) -> tuple[list[str], dict[str, list[int]]]:
     return [f"{t} · {p}. {s}" for t, p, s in labels], series
 
 
-def indicators(start: date, end: date) -> dict[str, dict[int, int]]:
+def indicators(start: date, end: date, organization_ids: set[int] | None = None) -> dict[str, dict[int, int]]:
     """Per organization over [start, end): projects accompanied (by project), placement days and
-    visits hosted (by host organization), local-authority visits (by project or host)."""
-    accompanied = db.session.execute(
-        db.select(Project.organization_id).where(
-            Project.accepted_at < day_start(end), Project.status.in_(("accepted", "completed")))).scalars()
-    placements = db.session.execute(
+    visits hosted (by host organization), local-authority visits (by project or host). With
+    ``organization_ids``, only those organizations' figures are computed."""
+    accompanied = db.select(Project.organization_id).where(
+        Project.accepted_at < day_start(end), Project.status.in_(("accepted", "completed")))
+    placements = (
         db.select(HostSite.organization_id, Placement.kind, Placement.start_date, Placement.end_date, Placement.people)
         .join(HostSite, HostSite.id == Placement.host_site_id)
-        .where(Placement.status == "accepted", Placement.start_date < end, Placement.end_date >= start)).all()
+        .where(Placement.status == "accepted", Placement.start_date < end, Placement.end_date >= start))
+    visited = (db.select(Project.organization_id, HostSite.organization_id).select_from(AuthorityVisit)
+               .outerjoin(Project, Project.id == AuthorityVisit.project_id)
+               .outerjoin(HostSite, HostSite.id == AuthorityVisit.host_site_id)
+               .where(AuthorityVisit.visited_on >= start, AuthorityVisit.visited_on < end))
+    if organization_ids is not None:
+        chosen = organization_ids or [-1]
+        accompanied = accompanied.where(Project.organization_id.in_(chosen))
+        placements = placements.where(HostSite.organization_id.in_(chosen))
+        visited = visited.where(db.or_(HostSite.organization_id.in_(chosen), Project.organization_id.in_(chosen)))
+    accompanied = db.session.scalars(accompanied)
+    placements = db.session.execute(placements).all()
     days: dict[int, int] = {}
     visits: dict[int, int] = {}
     for org_id, kind, s, e, people in placements:
@@ -128,11 +139,7 @@ def indicators(start: date, end: date) -> dict[str, dict[int, int]]:
         else:
             days[org_id] = days.get(org_id, 0) + span * people
     authority: dict[int, int] = {}
-    for project_org, site_org in db.session.execute(
-            db.select(Project.organization_id, HostSite.organization_id).select_from(AuthorityVisit)
-            .outerjoin(Project, Project.id == AuthorityVisit.project_id)
-            .outerjoin(HostSite, HostSite.id == AuthorityVisit.host_site_id)
-            .where(AuthorityVisit.visited_on >= start, AuthorityVisit.visited_on < end)):
+    for project_org, site_org in db.session.execute(visited):
         org = site_org or project_org
         if org:
             authority[org] = authority.get(org, 0) + 1

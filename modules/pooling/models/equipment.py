@@ -122,12 +122,15 @@ class Booking(Timestamped, db.Model):
         CheckConstraint("end_with_buffer >= end_at", name="buffer"),
         CheckConstraint(_in("status", STATUSES), name="status"),
         Index("ix_pooling_booking_window", "equipment_id", "start_at", "end_with_buffer"),
+        # A structure's bookings by date (dashboard, calendar): with the organization alone, PostgreSQL
+        # intersects it with the status index and reads every requested or approved booking.
+        Index("ix_pooling_booking_organization_start", "organization_id", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     equipment_id: Mapped[int] = mapped_column(ForeignKey("pooling_equipment.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("pooling_unit.id"), index=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("core_organization.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("core_organization.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id", ondelete="SET NULL"))
     group_key: Mapped[str] = mapped_column(String(32), index=True)  # units booked together
     start_at: Mapped[datetime] = mapped_column(UTCDateTime())

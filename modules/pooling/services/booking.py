@@ -20,10 +20,12 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import Integer
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from core import audit, mail
+from core.accounts.models import Organization
 from core.accounts.permissions import has_permission
 from core.calendar import to_ics
 from core.clock import from_local, local
@@ -31,7 +33,7 @@ from core.db import elapsed_seconds, utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from core.hookspecs import CalendarEvent
-from modules.pooling.models import ACTIVE, Booking, Equipment
+from modules.pooling.models import ACTIVE, Booking, Equipment, EquipmentUnit
 from modules.pooling.services import slots
 from modules.pooling.services.common import acting_org_id, managers_of, notify
 from modules.pooling.services.equipment import get_equipment
@@ -256,13 +258,21 @@ def mark_no_show(user, booking_id: int) -> Booking:
     return booking
 
 
-def booking_events(bookings: list[Booking]) -> list[CalendarEvent]:
+def booking_events(stmt) -> list[CalendarEvent]:
+    """The calendar events of the bookings that ``stmt`` (a select of bookings, in its order) selects.
+    Only the columns an event shows are read: a month or a feed of a busy structure would otherwise
+    load every item whole, with its owner and site."""
+    item, unit, booker, site = aliased(Equipment), aliased(EquipmentUnit), aliased(Organization), aliased(Organization)
+    rows = db.session.execute(
+        stmt.with_only_columns(Booking.id, item.name, unit.number, booker.name, item.site_address, site.name,
+                               Booking.start_at, Booking.end_at, Booking.purpose)
+        .join(item, Booking.equipment_id == item.id).join(unit, Booking.unit_id == unit.id)
+        .join(booker, Booking.organization_id == booker.id).join(site, item.site_id == site.id))
     return [CalendarEvent(
-        f"pooling-booking-{b.id}", f"{b.equipment.name} #{b.unit.number} – {b.organization.name}",
-        b.start_at, b.end_at, "pooling", url=f"/pooling/bookings/{b.id}",
-        location=b.equipment.site_address or b.equipment.site.name, description=b.purpose or None,
-    ) for b in bookings]
+        f"pooling-booking-{id_}", f"{name} #{number} – {booker_name}", start_at, end_at, "pooling",
+        url=f"/pooling/bookings/{id_}", location=address or site_name, description=purpose or None,
+    ) for id_, name, number, booker_name, address, site_name, start_at, end_at, purpose in rows]
 
 
 def booking_ics(booking: Booking) -> str:
-    return to_ics(booking_events([booking]), booking.equipment.name).decode()
+    return to_ics(booking_events(db.select(Booking).where(Booking.id == booking.id)), booking.equipment.name).decode()

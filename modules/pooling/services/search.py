@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy.orm import selectinload
+
 from core.accounts.models import Organization
 from core.accounts.permissions import permitted_org_ids, scope
 from core.clock import day_start, local
@@ -125,7 +127,10 @@ def visible_bookings_stmt(user):
     (the same record rule as services.booking.visible_booking)."""
     booker = permitted_org_ids(user, "pooling.book")
     owner = [permitted_org_ids(user, p) for p in ("pooling.manage", "pooling.approve", "pooling.book")]
-    stmt = db.select(Booking).join(Equipment, Booking.equipment_id == Equipment.id)
+    # The item, unit and booker are loaded for the selected bookings only: joined to every booking
+    # that matches, they would be read for thousands of rows before the ORDER BY ... LIMIT of a page.
+    stmt = (db.select(Booking).join(Equipment, Booking.equipment_id == Equipment.id)
+            .options(selectinload(Booking.equipment), selectinload(Booking.unit), selectinload(Booking.organization)))
     if booker is None or None in owner:
         return stmt
     # Both conditions on the booking's own indexed columns, with the owned items' ids as values: an
@@ -141,8 +146,10 @@ def approval_queue_stmt(user):
     return scope(stmt, Equipment.organization_id, user, "pooling.approve")
 
 
-def late_stmt(user):
-    stmt = visible_bookings_stmt(user).where(Booking.status == "picked_up", Booking.end_at < utcnow())
+def late_stmt(user, visible=None):
+    """Bookings picked up and not returned on time, of those ``visible`` (default: the user's)."""
+    stmt = (visible if visible is not None else visible_bookings_stmt(user)).where(
+        Booking.status == "picked_up", Booking.end_at < utcnow())
     return stmt.order_by(Booking.end_at)
 
 

@@ -257,5 +257,5 @@ def feed(token: str):
         org_feed = db.session.scalar(db.select(OrganizationFeed).where(OrganizationFeed.token == token)) or abort(404)
         name = db.session.get(Organization, org_feed.organization_id).name
         stmt = stmt.where(Booking.organization_id == org_feed.organization_id)
-    body = to_ics(booking_events(list(db.session.scalars(stmt))), name, current_app.config["PUBLIC_URL"])
+    body = to_ics(booking_events(stmt), name, current_app.config["PUBLIC_URL"])
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
