@@ -88,14 +88,15 @@ def redis_connection():
     return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
 
 
-def _due_ids(limit: int = 100) -> list[int]:
-    stmt = (
+def _due(limit: int | None = 100):
+    """The ids of the pending jobs whose time has come, oldest first (a statement)."""
+    return (
         db.select(Job.id)
         .where(Job.status == "pending", Job.run_at <= utcnow())
         .order_by(Job.run_at, Job.id)
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+
 
 
 def committed_ids(jobs: list[Job]) -> list[int]:
@@ -120,8 +121,7 @@ def relay_to_redis(ids: list[int] | None = None) -> int:
 
     if ids == []:
         return 0
-    chosen = db.select(Job.id).where(Job.status == "pending", Job.run_at <= utcnow())
-    chosen = chosen.where(Job.id.in_(ids)) if ids is not None else chosen.order_by(Job.run_at, Job.id).limit(100)
+    chosen = _due() if ids is None else _due(None).where(Job.id.in_(ids))
     claimed = sorted(db.session.scalars(
         update(Job).where(Job.id.in_(chosen.scalar_subquery()), Job.status == "pending")
         .values(status="enqueued").returning(Job.id).execution_options(synchronize_session=False)))
@@ -175,7 +175,7 @@ def dispatch(jobs: list[Job] | None = None, max_rounds: int = 20) -> None:
         relay_to_redis(None if jobs is None else committed_ids(jobs))
         return
     for _ in range(max_rounds):
-        ids = _due_ids()
+        ids = list(db.session.scalars(_due()))
         db.session.commit()
         if not ids:
             return

@@ -60,14 +60,15 @@ def _widget_html() -> str:
     if has_permission(user, "pooling.approve"):
         pending = db.session.scalar(db.select(db.func.count()).select_from(
             search.approval_queue_stmt(user).order_by(None).subquery()))
-    visible = search.visible_bookings_stmt(user)
-    if has_permission(user, "pooling.view"):
+    sees, books = has_permission(user, "pooling.view"), has_permission(user, "pooling.book")
+    visible = search.visible_bookings_stmt(user) if sees or books else None
+    if sees:
         late = db.session.scalar(db.select(db.func.count()).select_from(
             search.late_stmt(user, visible).order_by(None).subquery()))
     # The item's name is all the card shows: read as columns, not as whole bookings and items.
     upcoming = db.session.execute(visible.with_only_columns(Booking.id, Equipment.name, Booking.start_at).where(
         Booking.status.in_(("requested", "approved")), Booking.start_at >= utcnow())
-        .order_by(Booking.start_at).limit(5)).all() if has_permission(user, "pooling.book") else []
+        .order_by(Booking.start_at).limit(5)).all() if books else []
     closing = db.session.scalars(db.select(Campaign).where(Campaign.status == "open", Campaign.deadline > utcnow())
                                  .order_by(Campaign.deadline).limit(3)).all() \
         if has_permission(user, "pooling.purchase.pledge") else []
