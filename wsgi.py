@@ -1,4 +1,5 @@
 """WSGI entry point: ``app = create_app()``. A module that cannot load stops here in one line."""
+
 import sys
 
 from core import ModuleLoadError, create_app

@@ -1,12 +1,13 @@
 """Benchmarks from the command line (see bench/README.md).
 
-    python -m bench                       # small scale on a temporary SQLite: generate, load, tally
-    python -m bench generate --scale national --database-url URL [--reset]
-    python -m bench load --database-url URL [--seconds 120] [--requests 20000] [--label NAME]
-    python -m bench profile --database-url URL [--endpoint NAME --pyinstrument]
-    python -m bench tally [--ballots 100000] [--options 10]
-    python -m bench report RESULT.json [OTHER.json]
+python -m bench                       # small scale on a temporary SQLite: generate, load, tally
+python -m bench generate --scale national --database-url URL [--reset]
+python -m bench load --database-url URL [--seconds 120] [--requests 20000] [--label NAME]
+python -m bench profile --database-url URL [--endpoint NAME --pyinstrument]
+python -m bench tally [--ballots 100000] [--options 10]
+python -m bench report RESULT.json [OTHER.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -28,8 +29,12 @@ import requests
 from bench.load import FLOOR, ROOT, cpu_seconds, drive, floor_call, serve, start_worker
 
 RESULTS = ROOT / "bench" / "results"
-DEFAULT_ENV = {"SECRET_KEY": "bench-secret", "LOGIN_LIMITS": "100000 per minute",
-               "LOGIN_ACCOUNT_LIMITS": "100000 per minute", "ERP_ENV": "development"}
+DEFAULT_ENV = {
+    "SECRET_KEY": "bench-secret",
+    "LOGIN_LIMITS": "100000 per minute",
+    "LOGIN_ACCOUNT_LIMITS": "100000 per minute",
+    "ERP_ENV": "development",
+}
 
 
 def _environment(url: str, workdir: Path) -> dict:
@@ -62,8 +67,13 @@ def generate(url: str, scale: str, seed: int, reset: bool, workdir: Path, sizes:
     env = _environment(url, workdir)
     if reset:
         _reset(url)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "modules", "install", "--all"], cwd=ROOT,
-                   env={**os.environ, **env}, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "modules", "install", "--all"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
     from bench.generate import generate as fill
     from core.accounts.models import Organization
     from core.extensions import db
@@ -80,8 +90,9 @@ def _login(base: str, email: str) -> requests.Session:
     session = requests.Session()
     page = session.get(f"{base}/login").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = session.post(f"{base}/login", data={"csrf_token": token, "email": email, "password": BENCH_PASSWORD},
-                            allow_redirects=False)
+    response = session.post(
+        f"{base}/login", data={"csrf_token": token, "email": email, "password": BENCH_PASSWORD}, allow_redirects=False
+    )
     if response.status_code != 302:
         raise RuntimeError(f"login failed for {email}")
     return session
@@ -94,12 +105,24 @@ def _free_port() -> int:
 
 
 def _machine() -> dict:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), "0")
-    return {"cpus": os.cpu_count(), "cpu": model, "memory_gb": round(int(memory) / 1024 / 1024, 1),
-            "python": platform.python_version(), "system": platform.platform()}
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0"
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": model,
+        "memory_gb": round(int(memory) / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
 
 
 def _dataset() -> dict:
@@ -107,23 +130,40 @@ def _dataset() -> dict:
     from core.extensions import db
     from core.plugins import installed_modules
 
-    tables = {"core_organization": "organizations", "core_user": "users", "pooling_equipment": "equipment",
-              "pooling_booking": "bookings", "training_session": "sessions", "training_enrolment": "enrolments",
-              "incubation_project": "projects", "governance_poll": "polls", "governance_ballot": "ballots",
-              "observatory_report": "observatory reports"}
+    tables = {
+        "core_organization": "organizations",
+        "core_user": "users",
+        "pooling_equipment": "equipment",
+        "pooling_booking": "bookings",
+        "training_session": "sessions",
+        "training_enrolment": "enrolments",
+        "incubation_project": "projects",
+        "governance_poll": "polls",
+        "governance_ballot": "ballots",
+        "observatory_report": "observatory reports",
+    }
     present = set(db.inspect(db.engine).get_table_names())
-    return {"modules": sorted(installed_modules()),
-            **{label: db.session.scalar(db.text(f"SELECT count(*) FROM {table}"))
-               for table, label in tables.items() if table in present}}
+    return {
+        "modules": sorted(installed_modules()),
+        **{
+            label: db.session.scalar(db.text(f"SELECT count(*) FROM {table}"))
+            for table, label in tables.items()
+            if table in present
+        },
+    }
 
 
 def _phase(results) -> dict:
     rows = results.summary()
     floor = next((r for r in rows if r["kind"] == "floor"), None)
     work = [r for r in rows if r["kind"] != "floor"]
-    return {"seconds": round(results.seconds, 1), "requests": results.requests,
-            "throughput_rps": round(sum(r["requests"] for r in work) / results.seconds, 2) if work else None,
-            "floor": floor, "rows": rows}
+    return {
+        "seconds": round(results.seconds, 1),
+        "requests": results.requests,
+        "throughput_rps": round(sum(r["requests"] for r in work) / results.seconds, 2) if work else None,
+        "floor": floor,
+        "rows": rows,
+    }
 
 
 def _cpu_per_request(cpu: list[float], floor, measured) -> dict:
@@ -158,7 +198,7 @@ def load(url: str, args, workdir: Path) -> dict:
     worker = start_worker(env) if args.redis_url else None
     servers = [server.pid] + ([worker.pid] if worker else [])
     try:
-        clients = mix.clients(plan, [_login(base, email) for email, *_rest in plan.clients[:args.clients]])
+        clients = mix.clients(plan, [_login(base, email) for email, *_rest in plan.clients[: args.clients]])
         calls = mix.calls(plan)
         drive(base, calls, clients, args.warmup, 60)  # templates, caches, connections: not measured
         cpu = [cpu_seconds(servers, database_name)]
@@ -175,20 +215,29 @@ def load(url: str, args, workdir: Path) -> dict:
     mix_phase = _phase(measured)
     drift = abs(floor_before.requests / floor_before.seconds - floor_after.requests / floor_after.seconds) / floor_rps
     return {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "label": args.label,
-        "database": database, "dataset": dataset, "machine": _machine(),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "label": args.label,
+        "database": database,
+        "dataset": dataset,
+        "machine": _machine(),
         "load_average": {"before": [round(v, 2) for v in load_before], "after": [round(v, 2) for v in os.getloadavg()]},
-        "clients": len(clients), "gunicorn_workers": args.workers, "jobs": "RQ worker" if worker else "in-process",
-        "floor_before": _phase(floor_before), "mix": mix_phase, "floor_after": _phase(floor_after),
-        "floor_rps": round(floor_rps, 1), "mix_vs_floor_throughput": round(mix_phase["throughput_rps"] / floor_rps, 3),
+        "clients": len(clients),
+        "gunicorn_workers": args.workers,
+        "jobs": "RQ worker" if worker else "in-process",
+        "floor_before": _phase(floor_before),
+        "mix": mix_phase,
+        "floor_after": _phase(floor_after),
+        "floor_rps": round(floor_rps, 1),
+        "mix_vs_floor_throughput": round(mix_phase["throughput_rps"] / floor_rps, 3),
         "server_cpu_ms_per_request": _cpu_per_request(cpu, floor_before, measured),
-        "floor_drift": round(drift, 3), "disturbed": drift > 0.25,
+        "floor_drift": round(drift, 3),
+        "disturbed": drift > 0.25,
     }
 
 
 def _write(report: dict, name: str) -> Path:
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}-{report.get('when', datetime.now(timezone.utc).isoformat(timespec='seconds'))}.json"
+    path = RESULTS / f"{name}-{report.get('when', datetime.now(UTC).isoformat(timespec='seconds'))}.json"
     path = path.with_name(path.name.replace(":", ""))
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return path
@@ -201,8 +250,13 @@ def main(argv=None) -> int:
     gen.add_argument("--scale", default="small", choices=["tiny", "small", "national"])
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--reset", action="store_true", help="empty the database first (drops everything in it)")
-    gen.add_argument("--set", action="append", default=[], metavar="SIZE=N",
-                     help="change one size of the scale, e.g. --set bookings=10000")
+    gen.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SIZE=N",
+        help="change one size of the scale, e.g. --set bookings=10000",
+    )
     run = sub.add_parser("load", help="drive the app on a generated database")
     run.add_argument("--seconds", type=float, default=120)
     run.add_argument("--requests", type=int, default=20000)
@@ -211,8 +265,11 @@ def main(argv=None) -> int:
     run.add_argument("--clients", type=int, default=8)
     run.add_argument("--workers", type=int, default=4, help="gunicorn workers (4: the README's production setting)")
     run.add_argument("--label", default="run")
-    run.add_argument("--redis-url", help="hand jobs to Redis and one RQ worker (production), not the web process;"
-                                         " a database number of its own: it is emptied")
+    run.add_argument(
+        "--redis-url",
+        help="hand jobs to Redis and one RQ worker (production), not the web process;"
+        " a database number of its own: it is emptied",
+    )
     for command in (gen, run):
         command.add_argument("--database-url", required=True)
     prof = sub.add_parser("profile", help="each call of the mix in-process: median time and SQL")
@@ -235,9 +292,12 @@ def main(argv=None) -> int:
     if args.command == "tally":
         from bench.tally import run as run_tally
 
-        result = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": _machine(),
-                  "load_average": [round(v, 2) for v in os.getloadavg()],
-                  **run_tally(args.ballots, args.options)}
+        result = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": _machine(),
+            "load_average": [round(v, 2) for v in os.getloadavg()],
+            **run_tally(args.ballots, args.options),
+        }
         print(json.dumps(result, indent=2))
         _write(result, "tally")
         return 0
@@ -279,8 +339,9 @@ def _run(parser, args, workdir: Path) -> int:
 
     url = f"sqlite:///{workdir / 'bench.sqlite'}"
     print(json.dumps(generate(url, "small", 42, False, workdir)["seconds"]))
-    defaults = parser.parse_args(["load", "--database-url", url, "--seconds", "60",
-                                  "--label", "make-bench-sqlite-small"])
+    defaults = parser.parse_args(
+        ["load", "--database-url", url, "--seconds", "60", "--label", "make-bench-sqlite-small"]
+    )
     result = load(url, defaults, workdir)
     print(f"results: {_write(result, defaults.label)}")
     print(markdown([result]))

@@ -3,11 +3,12 @@
 Generators choose primary keys themselves (``next_ids``) so that rows can reference each other
 without a round trip per row; ``finish`` moves PostgreSQL's sequences past them afterwards.
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from itertools import islice
-from typing import Iterable
 
 from sqlalchemy import Integer, text
 
@@ -41,8 +42,11 @@ class Bulk:
     def _copy(self, table, columns, rows) -> int:
         # COPY's text format is written by psycopg's own adapters: aware datetimes, Decimal, dates.
         # COPY knows nothing of the models' Python-side defaults: the columns left out get them here.
-        defaults = [(c.name, c.default) for c in table.columns
-                    if c.name not in columns and c.default is not None and not c.primary_key]
+        defaults = [
+            (c.name, c.default)
+            for c in table.columns
+            if c.name not in columns and c.default is not None and not c.primary_key
+        ]
         constant = tuple(d.arg for _name, d in defaults if d.is_scalar)
         computed = [d.arg for _name, d in defaults if not d.is_scalar]
         names = (*columns, *(n for n, d in defaults if d.is_scalar), *(n for n, d in defaults if not d.is_scalar))
@@ -70,9 +74,12 @@ class Bulk:
             for table in db.metadata.sorted_tables:
                 column = table.c.get("id")
                 if column is not None and isinstance(column.type, Integer) and column.primary_key:
-                    db.session.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"))
+                    db.session.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"COALESCE((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
         db.session.commit()
         if self.postgres:
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:

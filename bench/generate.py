@@ -5,6 +5,7 @@ generator of every installed module (``bench/<module>.py``, a ``generate(network
 with the ``Network`` they share. Rows satisfy the schema's constraints and the services'
 invariants, so the app behaves on them as it would on real data.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -23,18 +24,60 @@ from core.plugins import installed_modules
 # National: the whole country's network. Small: about 1 % of it (10,000 bookings), for quick runs.
 # Tiny: a few rows of everything, for the test that keeps the generators working.
 SCALES = {
-    "national": {"organizations": 1000, "users": 20000, "equipment": 5000, "bookings": 1_000_000,
-                 "campaigns": 100, "courses": 40, "trainers": 60, "sessions": 2000, "enrolments": 100_000,
-                 "projects": 500, "host_sites": 100, "polls": 200, "ballots": 100_000, "needs": 300,
-                 "years": 10, "region": ((43.2, 50.6), (-1.2, 7.2))},
-    "small": {"organizations": 50, "users": 500, "equipment": 50, "bookings": 10_000,
-              "campaigns": 5, "courses": 10, "trainers": 6, "sessions": 20, "enrolments": 1000,
-              "projects": 5, "host_sites": 5, "polls": 20, "ballots": 500, "needs": 10,
-              "years": 10, "region": ((46.4, 48.5), (0.2, 3.0))},
-    "tiny": {"organizations": 6, "users": 40, "equipment": 4, "bookings": 80,
-             "campaigns": 2, "courses": 2, "trainers": 2, "sessions": 4, "enrolments": 40,
-             "projects": 2, "host_sites": 2, "polls": 3, "ballots": 6, "needs": 3,
-             "years": 2, "region": ((46.4, 48.5), (0.2, 3.0))},
+    "national": {
+        "organizations": 1000,
+        "users": 20000,
+        "equipment": 5000,
+        "bookings": 1_000_000,
+        "campaigns": 100,
+        "courses": 40,
+        "trainers": 60,
+        "sessions": 2000,
+        "enrolments": 100_000,
+        "projects": 500,
+        "host_sites": 100,
+        "polls": 200,
+        "ballots": 100_000,
+        "needs": 300,
+        "years": 10,
+        "region": ((43.2, 50.6), (-1.2, 7.2)),
+    },
+    "small": {
+        "organizations": 50,
+        "users": 500,
+        "equipment": 50,
+        "bookings": 10_000,
+        "campaigns": 5,
+        "courses": 10,
+        "trainers": 6,
+        "sessions": 20,
+        "enrolments": 1000,
+        "projects": 5,
+        "host_sites": 5,
+        "polls": 20,
+        "ballots": 500,
+        "needs": 10,
+        "years": 10,
+        "region": ((46.4, 48.5), (0.2, 3.0)),
+    },
+    "tiny": {
+        "organizations": 6,
+        "users": 40,
+        "equipment": 4,
+        "bookings": 80,
+        "campaigns": 2,
+        "courses": 2,
+        "trainers": 2,
+        "sessions": 4,
+        "enrolments": 40,
+        "projects": 2,
+        "host_sites": 2,
+        "polls": 3,
+        "ballots": 6,
+        "needs": 3,
+        "years": 2,
+        "region": ((46.4, 48.5), (0.2, 3.0)),
+    },
 }
 MODULES = ("pooling", "training", "incubation", "governance", "observatory")
 BENCH_PASSWORD = "bench-password-1"
@@ -71,8 +114,9 @@ class Network:
     def grant(self, rows: list[tuple[int, int, str]]) -> None:
         """Extra memberships (user id, organization id, role) a module needs (trainers, holders)."""
         ids = self.bulk.next_ids(Membership, len(rows))
-        self.bulk.insert(Membership, ("id", "user_id", "organization_id", "role"),
-                         ((i, *row) for i, row in zip(ids, rows)))
+        self.bulk.insert(
+            Membership, ("id", "user_id", "organization_id", "role"), ((i, *row) for i, row in zip(ids, rows))
+        )
 
 
 def generate_core(net: Network) -> None:
@@ -86,11 +130,25 @@ def generate_core(net: Network) -> None:
         lat, lon = rng.uniform(lat_low, lat_high), rng.uniform(lon_low, lon_high)
         net.coords[org_id] = (lat, lon)
         net.names[org_id] = f"Ressourcerie bench {n:05d}" if n else "Réseau bench des ressourceries"
-        orgs.append((org_id, net.names[org_id],
-                     "network" if n == 0 else "member", f"Ville {n % 400}", f"{n} rue du Réemploi",
-                     round(lat, 6), round(lon, 6), True, now, now))
-    bulk.insert(Organization, ("id", "name", "kind", "city", "address", "latitude", "longitude", "active",
-                               "created_at", "updated_at"), orgs)
+        orgs.append(
+            (
+                org_id,
+                net.names[org_id],
+                "network" if n == 0 else "member",
+                f"Ville {n % 400}",
+                f"{n} rue du Réemploi",
+                round(lat, 6),
+                round(lon, 6),
+                True,
+                now,
+                now,
+            )
+        )
+    bulk.insert(
+        Organization,
+        ("id", "name", "kind", "city", "address", "latitude", "longitude", "active", "created_at", "updated_at"),
+        orgs,
+    )
     password = generate_password_hash(BENCH_PASSWORD)  # one hash: 20,000 of them would dominate the run
     user_ids = list(bulk.next_ids(User, sizes["users"]))
     memberships = []
@@ -115,13 +173,31 @@ def generate_core(net: Network) -> None:
         else:
             net.staff.setdefault(org_id, []).append(user_id)
             memberships.append((user_id, org_id, "member_staff"))
-    bulk.insert(User, ("id", "email", "name", "password_hash", "locale", "active", "session_version",
-                       "email_confirmed_at", "created_at", "updated_at"),
-                ((uid, email, name, password, "fr", True, f"{uid:016x}", now, now, now)
-                 for uid, (name, email) in net.people.items()))
+    bulk.insert(
+        User,
+        (
+            "id",
+            "email",
+            "name",
+            "password_hash",
+            "locale",
+            "active",
+            "session_version",
+            "email_confirmed_at",
+            "created_at",
+            "updated_at",
+        ),
+        (
+            (uid, email, name, password, "fr", True, f"{uid:016x}", now, now, now)
+            for uid, (name, email) in net.people.items()
+        ),
+    )
     memberships_ids = bulk.next_ids(Membership, len(memberships))
-    bulk.insert(Membership, ("id", "user_id", "organization_id", "role"),
-                ((i, *row) for i, row in zip(memberships_ids, memberships)))
+    bulk.insert(
+        Membership,
+        ("id", "user_id", "organization_id", "role"),
+        ((i, *row) for i, row in zip(memberships_ids, memberships)),
+    )
 
 
 def generate(scale: str, seed: int = 42, sizes: dict | None = None) -> dict:
@@ -145,5 +221,10 @@ def generate(scale: str, seed: int = 42, sizes: dict | None = None) -> dict:
     net.bulk.finish()
     timings["commit_and_analyze"] = round(time.perf_counter() - began, 1)
     timings["total"] = round(time.perf_counter() - started, 1)
-    return {"scale": scale, "seed": seed, "sizes": sizes or {}, "rows": dict(sorted(net.bulk.counts.items())),
-            "seconds": timings}
+    return {
+        "scale": scale,
+        "seed": seed,
+        "sizes": sizes or {},
+        "rows": dict(sorted(net.bulk.counts.items())),
+        "seconds": timings,
+    }

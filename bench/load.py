@@ -7,6 +7,7 @@ the same load), then the floor alone again. Figures are read as ratios of the sa
 which survive a noisy shared machine; the two floor phases differing much says the run was
 disturbed and should be repeated.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import requests
 
@@ -84,16 +85,21 @@ class Results:
         rows = []
         for name, values in sorted(self.latencies.items(), key=lambda item: (item[0] != FLOOR, item[0])):
             p50, p95 = quantile(values, 0.5), quantile(values, 0.95)
-            rows.append({
-                "endpoint": name, "kind": self.kinds[name], "requests": len(values),
-                "errors": self.errors.get(name, 0),
-                "statuses": {str(k): v for k, v in sorted(self.statuses[name].items())},
-                "p50_ms": round(p50 * 1000, 1), "p95_ms": round(p95 * 1000, 1),
-                "p99_ms": round(quantile(values, 0.99) * 1000, 1),
-                "throughput_rps": round(len(values) / self.seconds, 2),
-                "p50_vs_floor": round(p50 / floor_p50, 1) if floor_p50 else None,
-                "p95_vs_floor": round(p95 / floor_p95, 1) if floor_p95 else None,
-            })
+            rows.append(
+                {
+                    "endpoint": name,
+                    "kind": self.kinds[name],
+                    "requests": len(values),
+                    "errors": self.errors.get(name, 0),
+                    "statuses": {str(k): v for k, v in sorted(self.statuses[name].items())},
+                    "p50_ms": round(p50 * 1000, 1),
+                    "p95_ms": round(p95 * 1000, 1),
+                    "p99_ms": round(quantile(values, 0.99) * 1000, 1),
+                    "throughput_rps": round(len(values) / self.seconds, 2),
+                    "p50_vs_floor": round(p50 / floor_p50, 1) if floor_p50 else None,
+                    "p95_vs_floor": round(p95 / floor_p95, 1) if floor_p95 else None,
+                }
+            )
         return rows
 
 
@@ -128,8 +134,21 @@ def quantile(values: list[float], q: float) -> float:
 def serve(env: dict, port: int, workers: int = 4) -> subprocess.Popen:
     """gunicorn on 127.0.0.1 only; waits until /ping answers."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "wsgi:app"], cwd=ROOT, env={**os.environ, **env})
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
     for _ in range(600):
         try:
             if requests.get(f"http://127.0.0.1:{port}/ping", timeout=1).status_code == 200:
@@ -142,12 +161,17 @@ def serve(env: dict, port: int, workers: int = 4) -> subprocess.Popen:
 
 def start_worker(env: dict) -> subprocess.Popen:
     """The production setting's RQ worker (``make worker``): jobs leave the requests."""
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], cwd=ROOT,
-                            env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+    )
 
 
-def drive(base: str, mix: list[Call], clients: list[Client], max_requests: int, max_seconds: float,
-          seed: int = 7) -> Results:
+def drive(
+    base: str, mix: list[Call], clients: list[Client], max_requests: int, max_seconds: float, seed: int = 7
+) -> Results:
     """Every client picks calls by weight until the request budget or the time is used up."""
     results = Results()
     lock = threading.Lock()
@@ -168,8 +192,14 @@ def drive(base: str, mix: list[Call], clients: list[Client], max_requests: int, 
                 budget[0] -= 1
             headers = {"Authorization": f"Bearer {request.token or client.token}"} if request.api else None
             started = time.perf_counter()
-            response = client.session.request(request.method, base + request.path, json=request.json,
-                                              headers=headers, timeout=60, allow_redirects=False)
+            response = client.session.request(
+                request.method,
+                base + request.path,
+                json=request.json,
+                headers=headers,
+                timeout=60,
+                allow_redirects=False,
+            )
             elapsed = time.perf_counter() - started
             with lock:
                 results.add(call, elapsed, response.status_code)

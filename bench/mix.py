@@ -6,6 +6,7 @@ every member an API token, and lists what the calls need (bookable items, open s
 still to vote). ``calls`` returns the weighted mix. Writes go through the API (the same services
 as the pages); every booking a client makes may be cancelled by a later call.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -45,8 +46,10 @@ def prepare(seed: int = 7) -> Plan:
     """Tokens and the lists the calls draw from (commits the tokens)."""
     managers = {}
     for org_id, user_id in db.session.execute(
-            db.select(Membership.organization_id, db.func.min(Membership.user_id))
-            .where(Membership.role == "member_manager").group_by(Membership.organization_id)):
+        db.select(Membership.organization_id, db.func.min(Membership.user_id))
+        .where(Membership.role == "member_manager")
+        .group_by(Membership.organization_id)
+    ):
         managers[org_id] = user_id
     users = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(list(managers.values()))))}
     tokens = {org_id: create_token(users[user_id], "bench")[1] for org_id, user_id in managers.items()}
@@ -71,18 +74,37 @@ def _pooling(plan: Plan) -> None:
     from modules.pooling.models import Equipment
 
     plan.categories = list(db.session.scalars(db.select(Equipment.category).distinct().order_by(Equipment.category)))
-    plan.bookable = list(db.session.execute(db.select(Equipment.id, Equipment.open_weekdays).where(
-        Equipment.active, Equipment.booking_scope == "all", Equipment.quota_bookings_per_month.is_(None),
-        Equipment.quota_days_per_month.is_(None), Equipment.min_hours <= 8, Equipment.max_hours >= 56,
-        Equipment.lead_hours <= 24 * 7).order_by(Equipment.id)).all())
+    plan.bookable = list(
+        db.session.execute(
+            db.select(Equipment.id, Equipment.open_weekdays)
+            .where(
+                Equipment.active,
+                Equipment.booking_scope == "all",
+                Equipment.quota_bookings_per_month.is_(None),
+                Equipment.quota_days_per_month.is_(None),
+                Equipment.min_hours <= 8,
+                Equipment.max_hours >= 56,
+                Equipment.lead_hours <= 24 * 7,
+            )
+            .order_by(Equipment.id)
+        ).all()
+    )
 
 
 def _training(plan: Plan) -> None:
     from modules.training.models import PLANNED, TrainingSession
 
-    plan.sessions = list(db.session.scalars(db.select(TrainingSession.id).where(
-        TrainingSession.status == PLANNED, TrainingSession.cap_per_org.is_(None),
-        TrainingSession.go_no_go_at > utcnow() + timedelta(days=1)).order_by(TrainingSession.id)))
+    plan.sessions = list(
+        db.session.scalars(
+            db.select(TrainingSession.id)
+            .where(
+                TrainingSession.status == PLANNED,
+                TrainingSession.cap_per_org.is_(None),
+                TrainingSession.go_no_go_at > utcnow() + timedelta(days=1),
+            )
+            .order_by(TrainingSession.id)
+        )
+    )
 
 
 def _governance(plan: Plan, tokens: dict[int, str], seed: int) -> None:
@@ -91,21 +113,34 @@ def _governance(plan: Plan, tokens: dict[int, str], seed: int) -> None:
 
     from modules.governance.models import Participation, Poll, PollOption, PollVoter
 
-    options = dict(db.session.execute(db.select(PollOption.poll_id, db.func.count(PollOption.id))
-                                      .group_by(PollOption.poll_id)).all())
+    options = dict(
+        db.session.execute(
+            db.select(PollOption.poll_id, db.func.count(PollOption.id)).group_by(PollOption.poll_id)
+        ).all()
+    )
     voted = db.select(Participation.voter_id).where(Participation.poll_id == PollVoter.poll_id)
     rows = db.session.execute(
         db.select(PollVoter.id, PollVoter.poll_id, PollVoter.organization_id, Poll.method, Poll.max_choices)
         .join(Poll, Poll.id == PollVoter.poll_id)
-        .where(Poll.status == "open", Poll.closes_at > utcnow() + timedelta(hours=1),
-               PollVoter.organization_id.is_not(None), PollVoter.proxy_holder_id.is_(None),
-               PollVoter.id.not_in(voted)).order_by(PollVoter.id)).all()
-    plan.votes = [(tokens[org], poll, voter, method, options.get(poll, 0), max_choices)
-                  for voter, poll, org, method, max_choices in rows if org in tokens]
+        .where(
+            Poll.status == "open",
+            Poll.closes_at > utcnow() + timedelta(hours=1),
+            PollVoter.organization_id.is_not(None),
+            PollVoter.proxy_holder_id.is_(None),
+            PollVoter.id.not_in(voted),
+        )
+        .order_by(PollVoter.id)
+    ).all()
+    plan.votes = [
+        (tokens[org], poll, voter, method, options.get(poll, 0), max_choices)
+        for voter, poll, org, method, max_choices in rows
+        if org in tokens
+    ]
     random.Random(seed).shuffle(plan.votes)
 
 
 # --- the calls ------------------------------------------------------------------------------
+
 
 def _weekday_ok(day: date, weekdays: str) -> bool:
     return str(day.isoweekday()) in weekdays
@@ -141,13 +176,18 @@ def calls(plan: Plan) -> list[Call]:
 
     def search_page(client, rng):
         start, end = _period(rng, 7, 60)
-        return Request("GET", f"/pooling/?start={start:{ISO}}&end={end:{ISO}}&category={rng.choice(plan.categories)}"
-                              f"&max_km=50")
+        return Request(
+            "GET", f"/pooling/?start={start:{ISO}}&end={end:{ISO}}&category={rng.choice(plan.categories)}&max_km=50"
+        )
 
     def search_api(client, rng):
         start, end = _period(rng, 7, 60)
-        return Request("GET", f"/api/v1/pooling/equipment/search?start={start:{ISO}}&end={end:{ISO}}"
-                              f"&category={rng.choice(plan.categories)}&max_km=50", api=True)
+        return Request(
+            "GET",
+            f"/api/v1/pooling/equipment/search?start={start:{ISO}}&end={end:{ISO}}"
+            f"&category={rng.choice(plan.categories)}&max_km=50",
+            api=True,
+        )
 
     def item_page(client, rng):
         return Request("GET", f"/pooling/equipment/{rng.choice(plan.bookable)[0]}")
@@ -155,8 +195,12 @@ def calls(plan: Plan) -> list[Call]:
     def book(client, rng):
         equipment_id, weekdays = rng.choice(plan.bookable)
         start, end = _period(rng, 14, 120, weekdays)
-        return Request("POST", "/api/v1/pooling/bookings", api=True, json={
-            "equipment_id": equipment_id, "start": f"{start:{ISO}}", "end": f"{end:{ISO}}", "purpose": "bench"})
+        return Request(
+            "POST",
+            "/api/v1/pooling/bookings",
+            api=True,
+            json={"equipment_id": equipment_id, "start": f"{start:{ISO}}", "end": f"{end:{ISO}}", "purpose": "bench"},
+        )
 
     def remember_booking(client, response):
         if response.status_code == 201:  # a 409 (slot taken) is a fair answer, with nothing to cancel
@@ -170,17 +214,29 @@ def calls(plan: Plan) -> list[Call]:
         if not plan.sessions:
             return None
         serial = client.memory["enrolled"] = client.memory.get("enrolled", 0) + 1
-        return Request("POST", f"/api/v1/training/sessions/{rng.choice(plan.sessions)}/enrolments", api=True, json={
-            "organization_id": client.organization_id, "name": f"Stagiaire bench {client.index}-{serial}",
-            "email": f"stagiaire-{plan.run}-{client.index}-{serial}@bench.example"})
+        return Request(
+            "POST",
+            f"/api/v1/training/sessions/{rng.choice(plan.sessions)}/enrolments",
+            api=True,
+            json={
+                "organization_id": client.organization_id,
+                "name": f"Stagiaire bench {client.index}-{serial}",
+                "email": f"stagiaire-{plan.run}-{client.index}-{serial}@bench.example",
+            },
+        )
 
     def vote(client, rng):
         seat = plan.next_vote()
         if seat is None:
             return None
         token, poll_id, voter_id, method, options, max_choices = seat
-        return Request("POST", f"/api/v1/governance/polls/{poll_id}/ballots", api=True, token=token,
-                       json={"voter_id": voter_id, "choice": _choice(method, options, max_choices, rng)})
+        return Request(
+            "POST",
+            f"/api/v1/governance/polls/{poll_id}/ballots",
+            api=True,
+            token=token,
+            json={"voter_id": voter_id, "choice": _choice(method, options, max_choices, rng)},
+        )
 
     installed = plan.modules
     mix = [
@@ -199,22 +255,38 @@ def calls(plan: Plan) -> list[Call]:
             Call("cancel a booking (API)", "write", 4, cancel),
         ]
     if "training" in installed:
-        mix += [Call("training catalogue", "read", 4, page("/training/")),
-                Call("API training sessions list", "read", 2, api("/api/v1/training/sessions?per_page=25")),
-                Call("enrol (API)", "write", 5, enrol, ok=(201,))]
+        mix += [
+            Call("training catalogue", "read", 4, page("/training/")),
+            Call("API training sessions list", "read", 2, api("/api/v1/training/sessions?per_page=25")),
+            Call("enrol (API)", "write", 5, enrol, ok=(201,)),
+        ]
     if "governance" in installed:
-        mix += [Call("polls page", "read", 3, page("/governance/polls")),
-                Call("API polls list", "read", 2, api("/api/v1/governance/polls?per_page=25")),
-                Call("vote (API)", "write", 5, vote, ok=(201,))]
+        mix += [
+            Call("polls page", "read", 3, page("/governance/polls")),
+            Call("API polls list", "read", 2, api("/api/v1/governance/polls?per_page=25")),
+            Call("vote (API)", "write", 5, vote, ok=(201,)),
+        ]
     if "observatory" in installed:
-        mix += [Call("observatory dashboard (region)", "read", 3,
-                     lambda client, rng: Request("GET", "/observatory/dashboard") if client.board else None),
-                Call("observatory dashboard (own structure)", "read", 3,
-                     lambda client, rng: Request("GET", f"/observatory/dashboard?org={client.organization_id}")),
-                Call("API observatory reports list", "read", 2, api("/api/v1/observatory/reports?per_page=25"))]
+        mix += [
+            Call(
+                "observatory dashboard (region)",
+                "read",
+                3,
+                lambda client, rng: Request("GET", "/observatory/dashboard") if client.board else None,
+            ),
+            Call(
+                "observatory dashboard (own structure)",
+                "read",
+                3,
+                lambda client, rng: Request("GET", f"/observatory/dashboard?org={client.organization_id}"),
+            ),
+            Call("API observatory reports list", "read", 2, api("/api/v1/observatory/reports?per_page=25")),
+        ]
     return mix
 
 
 def clients(plan: Plan, sessions) -> list[Client]:
-    return [Client(index, email, org_id, session, token, board)
-            for index, ((email, org_id, token, board), session) in enumerate(zip(plan.clients, sessions))]
+    return [
+        Client(index, email, org_id, session, token, board)
+        for index, ((email, org_id, token, board), session) in enumerate(zip(plan.clients, sessions))
+    ]

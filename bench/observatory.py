@@ -4,6 +4,7 @@ services), then years of reports of every member with their figures and history.
 Figures come from the module's demo recipe, which keeps what was reused, recycled and discarded
 within what was collected (the standard consistency rule); the last quarter is still in progress.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -34,27 +35,64 @@ def generate(net) -> None:
         for period in periods:
             report_id = next(report_ids)
             last = period is periods[-1]
-            status = rng.choices(("draft", "submitted", "validated"), (20, 30, 50))[0] if last else \
-                rng.choices(("validated", "returned"), (98, 2))[0]
+            status = (
+                rng.choices(("draft", "submitted", "validated"), (20, 30, 50))[0]
+                if last
+                else rng.choices(("validated", "returned"), (98, 2))[0]
+            )
             submitted = _at(period.due_on - timedelta(days=rng.randint(-5, 20))) if status != "draft" else None
             validated = submitted + timedelta(days=3) if status == "validated" else None
             growth = 1 + 0.03 * (period.year - periods[0].year)
             for code, value in quarter_figures(rng, size, growth).items():
                 values.append((report_id, indicators[code], value))
-            reports.append((report_id, org, period.id, status, submitted, validated,
-                            "Merci de vérifier les tonnages." if status == "returned" else None,
-                            _at(period.end_on), validated or submitted or _at(period.end_on)))
+            reports.append(
+                (
+                    report_id,
+                    org,
+                    period.id,
+                    status,
+                    submitted,
+                    validated,
+                    "Merci de vérifier les tonnages." if status == "returned" else None,
+                    _at(period.end_on),
+                    validated or submitted or _at(period.end_on),
+                )
+            )
             if submitted:
                 revisions.append((report_id, submitted, net.managers[org][0], "submit"))
             if validated:
                 revisions.append((report_id, validated, net.admin_id, "validate"))
-    bulk.insert(Report, ("id", "organization_id", "period_id", "status", "submitted_at", "validated_at",
-                         "return_comment", "created_at", "updated_at"), reports)
-    bulk.insert(ReportValue, ("id", "report_id", "indicator_id", "value"),
-                ((i, *row) for i, row in zip(bulk.next_ids(ReportValue, len(values)), values)))
-    bulk.insert(Revision, ("id", "report_id", "at", "user_id", "action", "changes"),
-                ((i, *row, "{}") for i, row in zip(bulk.next_ids(Revision, len(revisions)), revisions)))
+    bulk.insert(
+        Report,
+        (
+            "id",
+            "organization_id",
+            "period_id",
+            "status",
+            "submitted_at",
+            "validated_at",
+            "return_comment",
+            "created_at",
+            "updated_at",
+        ),
+        reports,
+    )
+    bulk.insert(
+        ReportValue,
+        ("id", "report_id", "indicator_id", "value"),
+        ((i, *row) for i, row in zip(bulk.next_ids(ReportValue, len(values)), values)),
+    )
+    bulk.insert(
+        Revision,
+        ("id", "report_id", "at", "user_id", "action", "changes"),
+        ((i, *row, "{}") for i, row in zip(bulk.next_ids(Revision, len(revisions)), revisions)),
+    )
     consenting = rng.sample(net.members, len(net.members) // 5)
-    bulk.insert(Publication, ("id", "organization_id", "consent", "changed_at", "changed_by_id"),
-                ((i, org, True, net.now, net.admin_id)
-                 for i, org in zip(bulk.next_ids(Publication, len(consenting)), consenting)))
+    bulk.insert(
+        Publication,
+        ("id", "organization_id", "consent", "changed_at", "changed_by_id"),
+        (
+            (i, org, True, net.now, net.admin_id)
+            for i, org in zip(bulk.next_ids(Publication, len(consenting)), consenting)
+        ),
+    )

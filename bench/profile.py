@@ -2,6 +2,7 @@
 SQL time per endpoint, and optionally a pyinstrument profile of one endpoint. What to look at
 first when a p95 is missed; the load run says whether a fix holds under concurrency.
 """
+
 from __future__ import annotations
 
 import random
@@ -82,8 +83,12 @@ def _measure(client, call, person, rng, repeat, sql, profile) -> dict:
             call.after(person, _Response(response))
     row = {"endpoint": call.name, "kind": call.kind, "requests": len(times), "statuses": statuses}
     if times:
-        row.update(median_ms=round(statistics.median(times) * 1000, 1), max_ms=round(max(times) * 1000, 1),
-                   sql_statements=statistics.median(counts), sql_ms=round(statistics.median(sql_times) * 1000, 1))
+        row.update(
+            median_ms=round(statistics.median(times) * 1000, 1),
+            max_ms=round(max(times) * 1000, 1),
+            sql_statements=statistics.median(counts),
+            sql_ms=round(statistics.median(sql_times) * 1000, 1),
+        )
     if profiler:
         row["profile"] = profiler.output_text(unicode=False, color=False)
     return row

@@ -5,6 +5,7 @@ weights, one in seven counting double), so that hardly two are alike and merging
 rankings saves little: the slow case. ``tally`` is the governance module's entry point, which
 computes the weighted and the unweighted Schulze results, as the results page does.
 """
+
 from __future__ import annotations
 
 import random
@@ -23,7 +24,7 @@ def ballots(count: int, options: int, seed: int = 11) -> list[tuple[tuple[int, .
     for n in range(count):
         ranking = list(range(options))
         rng.shuffle(ranking)
-        made.append((tuple(ranking[:rng.randint(2, options)]), TWO if n % 7 == 0 else ONE))
+        made.append((tuple(ranking[: rng.randint(2, options)]), TWO if n % 7 == 0 else ONE))
     return made
 
 
@@ -39,17 +40,29 @@ def run(count: int = 100_000, options: int = 10, repeats: int = 5, seed: int = 1
     weight = sum(w for _r, w in sample)
     timings: dict[str, dict[str, list[float]]] = {}
     for _ in range(repeats):
-        for name, work in (("tally (weighted and unweighted Schulze)",
-                            lambda: tally("ranked", options, sample, eligible_count=count, eligible_weight=weight)),
-                           ("schulze (one pass)", lambda: schulze(sample, options))):
+        for name, work in (
+            (
+                "tally (weighted and unweighted Schulze)",
+                lambda: tally("ranked", options, sample, eligible_count=count, eligible_weight=weight),
+            ),
+            ("schulze (one pass)", lambda: schulze(sample, options)),
+        ):
             wall, cpu, result = _timed(work)
             timings.setdefault(name, {"wall": [], "cpu": []})
             timings[name]["wall"].append(wall)
             timings[name]["cpu"].append(cpu)
             if name.startswith("tally"):
                 winners = result.winners
-    return {"ballots": count, "options": options, "distinct_rankings": len({r for r, _w in sample}),
-            "winners": winners,
-            "seconds": {name: {clock: {"best": round(min(v), 3), "median": round(statistics.median(v), 3),
-                                       "worst": round(max(v), 3)} for clock, v in clocks.items()}
-                        for name, clocks in timings.items()}}
+    return {
+        "ballots": count,
+        "options": options,
+        "distinct_rankings": len({r for r, _w in sample}),
+        "winners": winners,
+        "seconds": {
+            name: {
+                clock: {"best": round(min(v), 3), "median": round(statistics.median(v), 3), "worst": round(max(v), 3)}
+                for clock, v in clocks.items()
+            }
+            for name, clocks in timings.items()
+        },
+    }

@@ -1,4 +1,5 @@
 """The platform: create_app builds an app from core and the selected modules."""
+
 from __future__ import annotations
 
 import os

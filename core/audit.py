@@ -3,6 +3,7 @@
 Entries are added to the caller's transaction, so an action and its trace commit together. The
 table refuses UPDATE and DELETE by trigger on both databases.
 """
+
 from __future__ import annotations
 
 import json

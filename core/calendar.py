@@ -1,4 +1,5 @@
 """The unified calendar: events from every installed module, as pages and as an iCal feed."""
+
 from __future__ import annotations
 
 import secrets
@@ -13,8 +14,9 @@ from core.hookspecs import CalendarEvent
 from core.plugins import collect
 
 
-def events_for(user, start: datetime, end: datetime, modules: set[str] | None = None,
-               limit: int | None = None) -> list[CalendarEvent]:
+def events_for(
+    user, start: datetime, end: datetime, modules: set[str] | None = None, limit: int | None = None
+) -> list[CalendarEvent]:
     """The user's events in [start, end) in time order; with ``limit``, the first that many."""
     events = collect("erp_calendar_events", user=user, start=start, end=end, limit=limit)
     if modules:
@@ -64,6 +66,7 @@ def feed_window() -> tuple[datetime, datetime]:
 @dataclass(frozen=True)
 class Period:
     """What one calendar page shows: rows of days, and where the arrows lead."""
+
     weeks: list[list[date]]
     previous: date
     next: date
@@ -76,8 +79,9 @@ def period_for(view: str, anchor: date) -> Period:
     previous_month = (first - timedelta(days=1)).replace(day=1)
     if view == "week":
         monday = anchor - timedelta(days=anchor.weekday())
-        return Period([[monday + timedelta(days=i) for i in range(7)]], monday - timedelta(days=7),
-                      monday + timedelta(days=7))
+        return Period(
+            [[monday + timedelta(days=i) for i in range(7)]], monday - timedelta(days=7), monday + timedelta(days=7)
+        )
     if view == "list":
         return Period([[first + timedelta(days=i) for i in range(7 * 6)]], previous_month, next_month)
     return Period(month_grid(first.year, first.month), previous_month, next_month)

@@ -4,6 +4,7 @@ Charts are fetched by <img src> from a chart endpoint: no script runs (pygal's J
 and the page itself keeps its strict CSP. Each chart page also shows the same figures as a
 table for screen readers (macro ``chart_with_table`` in macros/charts.html).
 """
+
 from __future__ import annotations
 
 import pygal
@@ -11,12 +12,21 @@ from flask import Response
 from pygal.style import Style
 
 STYLE = Style(
-    background="white", plot_background="white", foreground="#212529", foreground_strong="#212529",
-    foreground_subtle="#6c757d", colors=("#198754", "#0d6efd", "#fd7e14", "#6f42c1", "#dc3545", "#20c997"),
+    background="white",
+    plot_background="white",
+    foreground="#212529",
+    foreground_strong="#212529",
+    foreground_subtle="#6c757d",
+    colors=("#198754", "#0d6efd", "#fd7e14", "#6f42c1", "#dc3545", "#20c997"),
     font_family="DejaVu Sans, Arial, sans-serif",
 )
-KINDS = {"bar": pygal.Bar, "line": pygal.Line, "pie": pygal.Pie, "stacked": pygal.StackedBar,
-         "hbar": pygal.HorizontalBar}
+KINDS = {
+    "bar": pygal.Bar,
+    "line": pygal.Line,
+    "pie": pygal.Pie,
+    "stacked": pygal.StackedBar,
+    "hbar": pygal.HorizontalBar,
+}
 
 
 def _whole_axis(kind: str, series: dict[str, list]) -> dict:
@@ -31,8 +41,17 @@ def _whole_axis(kind: str, series: dict[str, list]) -> dict:
 
 def chart(kind: str, title: str, labels: list[str], series: dict[str, list], **options):
     options = {**_whole_axis(kind, series), **options}
-    graph = KINDS[kind](style=STYLE, js=[], disable_xml_declaration=False, width=800, height=400,
-                        explicit_size=False, legend_at_bottom=True, print_values=False, **options)
+    graph = KINDS[kind](
+        style=STYLE,
+        js=[],
+        disable_xml_declaration=False,
+        width=800,
+        height=400,
+        explicit_size=False,
+        legend_at_bottom=True,
+        print_values=False,
+        **options,
+    )
     graph.title = title
     if kind != "pie":
         graph.x_labels = labels

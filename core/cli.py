@@ -1,4 +1,5 @@
 """Command line: modules, demo data, jobs worker. Errors print one line and exit non-zero."""
+
 from __future__ import annotations
 
 import threading
@@ -6,7 +7,6 @@ import threading
 import click
 from flask import current_app
 from flask.cli import AppGroup
-
 
 
 def register(app) -> None:
@@ -112,4 +112,3 @@ def register(app) -> None:
         dispatch()
 
     app.cli.add_command(jobs)
-

@@ -1,7 +1,8 @@
 """Time zones: stored in UTC, shown and typed in Europe/Paris."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -15,7 +16,7 @@ def from_local(value: datetime) -> datetime:
     """A wall-clock time typed in Paris (naive) as aware UTC; DST gaps resolve forward."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=PARIS)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def day_start(day: date) -> datetime:

@@ -1,4 +1,5 @@
 """Settings read from the environment; every variable is listed in the README."""
+
 from __future__ import annotations
 
 import os

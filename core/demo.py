@@ -2,14 +2,22 @@
 
 Safe to run twice: the core part is created once, and each module's part once per install.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from core.accounts import services
 from core.accounts.models import Organization, User
-from core.accounts.roles import (BOARD_MEMBER, HOST_REFERENT, MEMBER_MANAGER, MEMBER_STAFF, NETWORK_ADMIN,
-                                 PROJECT_HOLDER, TRAINER)
+from core.accounts.roles import (
+    BOARD_MEMBER,
+    HOST_REFERENT,
+    MEMBER_MANAGER,
+    MEMBER_STAFF,
+    NETWORK_ADMIN,
+    PROJECT_HOLDER,
+    TRAINER,
+)
 from core.extensions import db
 from core.plugins import installed_modules, registry
 
@@ -76,13 +84,27 @@ def _core_demo() -> DemoNetwork:
     network = db.session.scalar(db.select(Organization).where(Organization.name == NETWORK))
     if network is not None:
         return _existing(network)
-    network = services.create_organization(NETWORK, "network", city="Orléans", region="Centre-Val de Loire",
-                                           latitude=47.9029, longitude=1.9093, email=email("contact"))
+    network = services.create_organization(
+        NETWORK,
+        "network",
+        city="Orléans",
+        region="Centre-Val de Loire",
+        latitude=47.9029,
+        longitude=1.9093,
+        email=email("contact"),
+    )
     demo = DemoNetwork(network=network)
     for key, name, city, region, lat, lon in MEMBERS:
         demo.members[key] = services.create_organization(
-            name, "member", city=city, region=region, latitude=lat, longitude=lon,
-            address=f"1 rue du Réemploi, {city}", email=email(key))
+            name,
+            "member",
+            city=city,
+            region=region,
+            latitude=lat,
+            longitude=lon,
+            address=f"1 rue du Réemploi, {city}",
+            email=email(key),
+        )
     for key, name, city, lat, lon in PARTNERS:
         demo.partners[key] = services.create_organization(name, "partner", city=city, latitude=lat, longitude=lon)
     for key, name, city, lat, lon in PROJECTS:

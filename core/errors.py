@@ -1,4 +1,5 @@
 """Domain errors raised by services, turned into a form message or a problem+json response."""
+
 from __future__ import annotations
 
 

@@ -1,17 +1,17 @@
 """One instance of each Flask extension, bound in create_app."""
+
 from flask import current_app
 from flask_babel import Babel, Domain
 from flask_bootstrap import Bootstrap5
-from werkzeug.utils import cached_property
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from werkzeug.utils import cached_property
 
 from core.db import Base
-
 
 
 class AppDomain(Domain):

@@ -4,12 +4,14 @@ A module's ``__init__.py`` defines functions named after these specs, decorated 
 ``core.hookspecs.hookimpl``. Only installed modules are called (see ``core.plugins.hook``).
 Every hook returns a list (or None): results of all modules are concatenated by the caller.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import pluggy
 

@@ -7,6 +7,7 @@ them) or runs them in-process otherwise. If Redis is down the rows simply wait; 
 at most once at a time; job functions take ids and must be idempotent, because a worker killed in
 the middle leaves the row "running" and ``recover_stale`` gives it back after a while.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -98,7 +99,6 @@ def _due(limit: int | None = 100):
     )
 
 
-
 def committed_ids(jobs: list[Job]) -> list[int]:
     """The ids of those jobs whose rows were committed (a rolled-back job has no identity left);
     read from the identity map, without reloading the expired objects."""
@@ -106,9 +106,7 @@ def committed_ids(jobs: list[Job]) -> list[int]:
 
 
 def _transition(job_id: int, from_states: tuple[str, ...], **values) -> bool:
-    result = db.session.execute(
-        update(Job).where(Job.id == job_id, Job.status.in_(from_states)).values(**values)
-    )
+    result = db.session.execute(update(Job).where(Job.id == job_id, Job.status.in_(from_states)).values(**values))
     db.session.commit()
     return result.rowcount == 1
 
@@ -122,9 +120,15 @@ def relay_to_redis(ids: list[int] | None = None) -> int:
     if ids == []:
         return 0
     chosen = _due() if ids is None else _due(None).where(Job.id.in_(ids))
-    claimed = sorted(db.session.scalars(
-        update(Job).where(Job.id.in_(chosen.scalar_subquery()), Job.status == "pending")
-        .values(status="enqueued").returning(Job.id).execution_options(synchronize_session=False)))
+    claimed = sorted(
+        db.session.scalars(
+            update(Job)
+            .where(Job.id.in_(chosen.scalar_subquery()), Job.status == "pending")
+            .values(status="enqueued")
+            .returning(Job.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     db.session.commit()
     if not claimed:
         return 0
@@ -133,8 +137,12 @@ def relay_to_redis(ids: list[int] | None = None) -> int:
         try:
             queue.enqueue(execute, job_id, job_id=f"erp-{job_id}-{time.time_ns()}", failure_ttl=86400)
         except RedisError as exc:
-            db.session.execute(update(Job).where(Job.id.in_(claimed[pushed:]), Job.status == "enqueued")
-                               .values(status="pending").execution_options(synchronize_session=False))
+            db.session.execute(
+                update(Job)
+                .where(Job.id.in_(claimed[pushed:]), Job.status == "enqueued")
+                .values(status="pending")
+                .execution_options(synchronize_session=False)
+            )
             db.session.commit()
             log.warning("redis unavailable, %d jobs wait in the outbox: %s", len(claimed) - pushed, exc)
             return pushed
@@ -144,9 +152,7 @@ def relay_to_redis(ids: list[int] | None = None) -> int:
 def run_job(job_id: int) -> str:
     """Run one job if it can be claimed; returns its final status (or 'skipped')."""
     now = utcnow()
-    if not _transition(
-        job_id, ("pending", "enqueued"), status="running", started_at=now, attempts=Job.attempts + 1
-    ):
+    if not _transition(job_id, ("pending", "enqueued"), status="running", started_at=now, attempts=Job.attempts + 1):
         return "skipped"
     job = db.session.get(Job, job_id)
     try:
@@ -245,9 +251,7 @@ def last_heartbeat() -> datetime | None:
 
 
 def backlog() -> int:
-    return db.session.scalar(
-        db.select(db.func.count()).select_from(Job).where(Job.status.in_(("pending", "enqueued")))
-    )
+    return db.session.scalar(db.select(db.func.count()).select_from(Job).where(Job.status.in_(("pending", "enqueued"))))
 
 
 def run_periodically(app, stop: threading.Event, relay_seconds: float = 5.0) -> None:

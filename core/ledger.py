@@ -4,6 +4,7 @@ Modules post charges with a reason and a source ("pooling.booking:12"); releasin
 cancels its charges (they stay in the history). Balances are net per organization; ``settle``
 returns the fewest transfers that bring every balance to zero.
 """
+
 from __future__ import annotations
 
 import csv
@@ -126,10 +127,7 @@ def _zero_sum_groups(items: list[tuple[int, Decimal]]) -> list[list[tuple[int, D
         best[mask] = max(best[mask ^ (1 << i)] for i in range(n) if mask >> i & 1) + (sums[mask] == 0)
     groups, current, mask = [], [], (1 << n) - 1
     while mask:
-        i = next(
-            i for i in range(n)
-            if mask >> i & 1 and best[mask ^ (1 << i)] + (sums[mask] == 0) == best[mask]
-        )
+        i = next(i for i in range(n) if mask >> i & 1 and best[mask ^ (1 << i)] + (sums[mask] == 0) == best[mask])
         current.append(items[i])
         mask ^= 1 << i
         if sums[mask] == 0:

@@ -4,6 +4,7 @@ A manifest is a literal dict read with ast.literal_eval and never imported, so a
 is reported before any of its code runs. Every failure is a ModuleLoadError whose message is one
 line naming the module and the cause; nothing is half-loaded.
 """
+
 from __future__ import annotations
 
 import ast
@@ -117,7 +118,7 @@ def resolve(available: dict[str, Manifest], wanted: list[str] | None) -> list[Ma
         if state.get(name) == "done":
             return
         if state.get(name) == "active":
-            cycle = " -> ".join(path[path.index(name):] + [name])
+            cycle = " -> ".join(path[path.index(name) :] + [name])
             raise ModuleLoadError(name, f"dependency cycle {cycle}")
         state[name] = "active"
         for dep in sorted(selected[name].depends):

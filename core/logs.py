@@ -1,4 +1,5 @@
 """Structured (JSON) logs with the request id; secrets are masked before anything is written."""
+
 from __future__ import annotations
 
 import json

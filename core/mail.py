@@ -5,6 +5,7 @@ a failed delivery is retried by the job system and an admin can see what was sen
 Without SMTP_URL (development), delivery only logs the recipient and subject: the body, whose
 links may be credentials, stays in the outbox table (core_mail).
 """
+
 from __future__ import annotations
 
 import logging
@@ -56,8 +57,13 @@ def send(template: str, to, ics: str | None = None, **context) -> OutgoingMail:
     locale = getattr(to, "locale", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
     subject, body = render(template, locale, recipient=to, **context)
     mail = OutgoingMail(
-        to_address=address, user_id=getattr(to, "id", None), template=template,
-        locale=locale, subject=subject, body=body, ics=ics,
+        to_address=address,
+        user_id=getattr(to, "id", None),
+        template=template,
+        locale=locale,
+        subject=subject,
+        body=body,
+        ics=ics,
     )
     db.session.add(mail)
     db.session.flush()
@@ -73,8 +79,11 @@ def _message(mail: OutgoingMail) -> EmailMessage:
     msg.set_content(mail.body)
     if mail.ics:
         msg.add_attachment(
-            mail.ics.encode(), maintype="text", subtype="calendar",
-            filename="invitation.ics", params={"method": "PUBLISH"},
+            mail.ics.encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="invitation.ics",
+            params={"method": "PUBLISH"},
         )
     # Last: set_content() and add_attachment() clear or move Content-* headers of the message.
     msg["Content-Language"] = mail.locale

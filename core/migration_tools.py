@@ -3,6 +3,7 @@
 Tables are owned by prefix: ``core_*`` by core, ``<module>_*`` by that module. A module's first
 revision starts its own branch (labelled with its name) and depends on core's head.
 """
+
 from __future__ import annotations
 
 from alembic import command

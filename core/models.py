@@ -1,4 +1,5 @@
 """Imports every core table so that the metadata (and Alembic) sees them all."""
+
 from core.accounts.models import Membership, Organization, User  # noqa: F401
 from core.api.tokens import ApiToken  # noqa: F401
 from core.audit import AuditEntry  # noqa: F401

@@ -3,6 +3,7 @@
 Installing runs the module's own Alembic branch up to its head (dependencies first) and can load
 its demo data; uninstalling hides it everywhere and keeps its tables unless asked to drop them.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -82,9 +83,7 @@ def uninstall(name: str, drop: bool = False) -> None:
     row = db.session.get(InstalledModule, name)
     if name not in reg.manifests or row is None or not row.installed:
         raise ModuleError(_("Module %(name)s is not installed.", name=name))
-    dependents = sorted(
-        other for other in installed_modules() if name in reg.manifests[other].depends
-    )
+    dependents = sorted(other for other in installed_modules() if name in reg.manifests[other].depends)
     if dependents:
         raise ModuleError(
             _("Uninstall %(others)s first: it depends on %(name)s.", others=", ".join(dependents), name=name)
@@ -131,4 +130,3 @@ def owner_of_blueprint(blueprint: str | None) -> str | None:
     if not blueprint:
         return None
     return registry().blueprint_owner.get(blueprint.split(".")[0])
-

@@ -4,6 +4,7 @@ Rule (largest remainder, a.k.a. Hamilton): each part gets its exact pro-rata sha
 to the cent; the cents left over go one each to the parts with the largest remainders, ties to
 the earlier part. The sum of the parts is always exactly the total.
 """
+
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal

@@ -1,4 +1,5 @@
 """PDF documents (fpdf2) with a Unicode font, so French text and the euro sign print as typed."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@ Modules are loaded at start-up (ERP_MODULES) and installed or not in the databas
 only the installed ones, so uninstalling a module hides its menus, widgets and events at once,
 in every process, without a restart.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -47,8 +48,8 @@ def installed_modules() -> set[str]:
     """Names of the loaded modules marked installed in the database (cached per app context)."""
     if has_app_context() and "erp_installed" in g:
         return g.erp_installed
-    from core.modules import InstalledModule
     from core.extensions import db
+    from core.modules import InstalledModule
 
     names = set(db.session.scalars(db.select(InstalledModule.name).where(InstalledModule.installed)))
     result = names & set(registry().manifests)

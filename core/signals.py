@@ -3,6 +3,7 @@
 Modules may subscribe to these; core and modules send them after the change is flushed, in the
 same transaction, so a receiver that writes (an audit entry, an outbox job) commits with it.
 """
+
 from blinker import Namespace
 
 events = Namespace()

@@ -1,5 +1,6 @@
 """Uploaded files: type checked by content, size limited, stored under generated names outside
 the static folder, and served as attachments with nosniff."""
+
 from __future__ import annotations
 
 import secrets
@@ -72,8 +73,9 @@ def save(storage, area: str, allowed: set[str], max_bytes: int | None = None, fi
         raise DomainError(_("The file is too large (at most %(mb)s MB).", mb=round(max_bytes / 1048576, 1)), field)
     kind = sniff(data)
     if kind not in allowed:
-        raise DomainError(_("This type of file is not accepted (accepted: %(kinds)s).",
-                            kinds=", ".join(sorted(allowed))), field)
+        raise DomainError(
+            _("This type of file is not accepted (accepted: %(kinds)s).", kinds=", ".join(sorted(allowed))), field
+        )
     folder = Path(current_app.config["UPLOAD_FOLDER"]) / area
     folder.mkdir(parents=True, exist_ok=True)
     stored = f"{secrets.token_hex(16)}.{kind}"

@@ -5,6 +5,7 @@ real SMTP server, and Redis.
 Each test folder picks its modules with an ``erp_modules`` fixture (a module's tests run with that
 module alone); TEST_ERP_MODULES=all runs every test with every module loaded.
 """
+
 from __future__ import annotations
 
 import os
@@ -76,9 +77,15 @@ def database_url(schema_template, tmp_path):
     if PG_URL:
         engine = create_engine(PG_URL)
         with engine.begin() as conn:
-            tables = conn.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-            )).scalars().all()
+            tables = (
+                conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
             if tables:
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         engine.dispose()
@@ -165,8 +172,14 @@ def make_user(app, make_org):
 
     counter = iter(range(1, 10_000))
 
-    def factory(role: str | None = "member_staff", org=None, email: str | None = None,
-                name: str | None = None, locale: str = "fr", password: str = PASSWORD):
+    def factory(
+        role: str | None = "member_staff",
+        org=None,
+        email: str | None = None,
+        name: str | None = None,
+        locale: str = "fr",
+        password: str = PASSWORD,
+    ):
         n = next(counter)
         user = services.create_user(email or f"user{n}@test.example", name or f"User {n}", password, locale)
         if role:

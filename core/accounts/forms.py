@@ -1,8 +1,17 @@
 """Forms of the accounts pages; rules beyond field shape live in services."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, FloatField, HiddenField, PasswordField, SelectField,
-                     StringField, SubmitField)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FloatField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from core.accounts.roles import ORG_KINDS, ROLES
@@ -63,8 +72,11 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     locale = SelectField(_l("Language"), choices=LANGUAGES)
-    password = PasswordField(_l("Initial password"), validators=[Optional(), Length(max=256)],
-                             description=_l("Leave empty to let the person set it by e-mail."))
+    password = PasswordField(
+        _l("Initial password"),
+        validators=[Optional(), Length(max=256)],
+        description=_l("Leave empty to let the person set it by e-mail."),
+    )
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 

@@ -1,4 +1,5 @@
 """Organizations, people and the roles that tie them."""
+
 from __future__ import annotations
 
 import secrets
@@ -57,9 +58,7 @@ class User(UserMixin, Timestamped, db.Model):
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
-    )
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])

@@ -4,6 +4,7 @@ Permissions are declared in module manifests with the roles that hold them. A ro
 organization grants the permission for that organization's records; a network admin holds every
 permission for every organization.
 """
+
 from __future__ import annotations
 
 from functools import wraps

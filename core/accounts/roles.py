@@ -1,4 +1,5 @@
 """The fixed roles a membership can carry, and the organization kinds."""
+
 from flask_babel import lazy_gettext as _l
 
 NETWORK_ADMIN = "network_admin"

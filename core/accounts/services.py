@@ -1,4 +1,5 @@
 """Accounts rules: creating organizations and users, roles, passwords, reset tokens."""
+
 from __future__ import annotations
 
 import secrets
@@ -63,8 +64,7 @@ def update_organization(org: Organization, **fields) -> Organization:
     return org
 
 
-def create_user(email: str, name: str, password: str | None = None, locale: str = "fr",
-                confirmed: bool = True) -> User:
+def create_user(email: str, name: str, password: str | None = None, locale: str = "fr", confirmed: bool = True) -> User:
     email = normalize_email(email)
     if db.session.scalar(db.select(User.id).where(User.email == email)):
         raise Conflict(_("A user with this e-mail already exists."), "email")
@@ -157,8 +157,9 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     token = make_token(user, "password-reset")
-    mail.send("mail/password_reset.txt", user, token=token,
-              max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+    mail.send(
+        "mail/password_reset.txt", user, token=token, max_age_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    )
     audit.record("auth.reset_requested", "user", user.id, user=user)
 
 

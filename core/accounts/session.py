@@ -1,4 +1,5 @@
 """Who is asking: a session cookie for pages, a bearer token for the API (never a cookie)."""
+
 from __future__ import annotations
 
 from flask import redirect, request, url_for
@@ -47,8 +48,7 @@ def _unauthorized():
     if request.path.startswith("/api/"):
         from core.api.problems import problem
 
-        return problem(401, "Unauthorized", "A valid bearer token is required.",
-                       headers={"WWW-Authenticate": "Bearer"})
+        return problem(401, "Unauthorized", "A valid bearer token is required.", headers={"WWW-Authenticate": "Bearer"})
     from flask import flash
 
     flash(str(login_manager.login_message), "info")

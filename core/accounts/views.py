@@ -1,4 +1,5 @@
 """Login, logout, password reset, profile, language and personal API tokens."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -116,8 +117,7 @@ def profile():
             attach_error(form, error)
     if password_form.submit.data and password_form.validate_on_submit():
         try:
-            services.change_password(current_user, password_form.current_password.data,
-                                     password_form.new_password.data)
+            services.change_password(current_user, password_form.current_password.data, password_form.new_password.data)
             db.session.commit()
             login_user(current_user)  # the session version changed: keep this session alive
             flash(_("Your password is changed; your other sessions are closed."), "success")
@@ -129,11 +129,18 @@ def profile():
         _token, new_token = tokens.create_token(current_user, token_form.name.data)
         db.session.commit()
     user_tokens = db.session.scalars(
-        db.select(tokens.ApiToken).where(tokens.ApiToken.user_id == current_user.id)
+        db.select(tokens.ApiToken)
+        .where(tokens.ApiToken.user_id == current_user.id)
         .order_by(tokens.ApiToken.created_at.desc())
     ).all()
-    return render_template("accounts/profile.html", form=form, password_form=password_form,
-                           token_form=token_form, new_token=new_token, tokens=user_tokens)
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        password_form=password_form,
+        token_form=token_form,
+        new_token=new_token,
+        tokens=user_tokens,
+    )
 
 
 @bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -1,4 +1,5 @@
 """/api/v1: flask-smorest with one Api per app, bearer tokens, problem+json, pagination."""
+
 from __future__ import annotations
 
 import http
@@ -9,8 +10,8 @@ import marshmallow as ma
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from core.extensions import db
 from core.db import MAX_ID
+from core.extensions import db
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -23,9 +24,13 @@ class ProblemSchema(ma.Schema):
     status = ma.fields.Integer(required=True, metadata={"example": 422})
     detail = ma.fields.String(required=True, metadata={"example": "end: The end must be after the start."})
     errors = ma.fields.Dict(
-        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
-        metadata={"description": "For validation errors: field name -> messages",
-                  "example": {"end": ["The end must be after the start."]}})
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={
+            "description": "For validation errors: field name -> messages",
+            "example": {"end": ["The end must be after the start."]},
+        },
+    )
 
 
 class ErpApi(Api):
@@ -119,8 +124,10 @@ def init_api(app) -> ErpApi:
     api = ErpApi(
         app,
         spec_kwargs={
-            "info": {"description": "API of the ressourceries network ERP. Authenticate with "
-                     "'Authorization: Bearer <token>' (create a token on your profile page)."},
+            "info": {
+                "description": "API of the ressourceries network ERP. Authenticate with "
+                "'Authorization: Bearer <token>' (create a token on your profile page)."
+            },
         },
     )
     api.ma_plugin.converter.add_attribute_function(_decimal_as_string)

@@ -1,4 +1,5 @@
 """/api/v1/me and /api/v1/organizations."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -31,10 +32,12 @@ class MeSchema(ma.Schema):
 
 class OrganizationSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
-                            metadata={"example": "Ressourcerie du Pays de Tours"})
-    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(list(ORG_KINDS)),
-                            metadata={"example": "member"})
+    name = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"example": "Ressourcerie du Pays de Tours"},
+    )
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(list(ORG_KINDS)), metadata={"example": "member"})
     email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=254))
     phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
     address = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
@@ -91,5 +94,3 @@ def create_organization(data):
     org = services.create_organization(**data)
     db.session.commit()
     return org
-
-

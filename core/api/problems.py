@@ -1,4 +1,5 @@
 """Errors as application/problem+json (RFC 9457), for every path under /api/."""
+
 from __future__ import annotations
 
 from flask import jsonify

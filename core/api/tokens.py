@@ -1,4 +1,5 @@
 """Personal API tokens: shown once, stored as a SHA-256 hash, revocable, with last use."""
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,11 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 def user_for(plain: str) -> User | None:
     # The caller's person and memberships (every call checks permissions) in the same statement.
-    token = db.session.scalar(db.select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.memberships))
-                              .where(ApiToken.token_hash == _digest(plain)))
+    token = db.session.scalar(
+        db.select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.memberships))
+        .where(ApiToken.token_hash == _digest(plain))
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()

@@ -1,4 +1,5 @@
 """Alembic environment: one branch for core, one per module (see core/migration_tools.py)."""
+
 from alembic import context
 from flask import current_app
 

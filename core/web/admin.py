@@ -1,4 +1,5 @@
 """Network admin pages: organizations, users and roles, modules, ledger, jobs, audit log."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -54,7 +55,8 @@ def organization(org_id: int | None = None):
 def users():
     q = search_term()
     stmt = matching(db.select(User).order_by(User.name), q, User.name, User.email).options(
-        db.selectinload(User.memberships).joinedload(Membership.organization))
+        db.selectinload(User.memberships).joinedload(Membership.organization)
+    )
     return render_template("admin/users.html", page=paged(stmt), q=q)
 
 
@@ -71,8 +73,9 @@ def user(user_id: int | None = None):
     if form.submit.data and form.validate_on_submit():
         try:
             if person is None:
-                person = services.create_user(form.email.data, form.name.data, form.password.data or None,
-                                              form.locale.data)
+                person = services.create_user(
+                    form.email.data, form.name.data, form.password.data or None, form.locale.data
+                )
                 if not form.password.data:
                     services.request_password_reset(person.email)
             else:
@@ -166,8 +169,10 @@ def ledger_page():
     balances = ledger.balances()
     transfers = ledger.settle(balances)
     if request.args.get("format") == "csv":
-        return Response(ledger.transfers_csv(transfers, names), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=settlement.csv"})
+        return Response(
+            ledger.transfers_csv(transfers, names),
+            mimetype="text/csv",
+            headers={"Content-Disposition": "attachment; filename=settlement.csv"},
+        )
     charges = paged(db.select(ledger.Charge).order_by(ledger.Charge.id.desc()))
-    return render_template("admin/ledger.html", balances=balances, transfers=transfers, names=names,
-                           page=charges)
+    return render_template("admin/ledger.html", balances=balances, transfers=transfers, names=names, page=charges)

@@ -1,4 +1,5 @@
 """One error handling for the whole app: problem+json under /api/, an error page elsewhere."""
+
 from __future__ import annotations
 
 import logging
@@ -50,8 +51,9 @@ def register(app) -> None:
         log.error("database unavailable: %s", error.__class__.__name__)
         _safe_rollback()
         if is_api_request():
-            return problem(503, "Service Unavailable", "The database is unavailable; retry shortly.",
-                           headers={"Retry-After": "5"})
+            return problem(
+                503, "Service Unavailable", "The database is unavailable; retry shortly.", headers={"Retry-After": "5"}
+            )
         # Who is asking cannot be looked up now: render the page as for a visitor (the session stays).
         current_app.login_manager._update_request_context_with_user()
         return _page(503, _("The service is briefly unavailable. Please try again in a moment."))

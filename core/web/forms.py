@@ -1,4 +1,5 @@
 """Helpers shared by every module's thin views."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from wtforms import widgets
 from core.errors import DomainError
 from core.extensions import db
 
+
 class LongSelect(widgets.Select):
     """WTForms' select with the same markup, its plain options written without the generic
     attribute renderer (escaped strings: the select joins them into one Markup): several times faster
@@ -18,8 +20,11 @@ class LongSelect(widgets.Select):
     @classmethod
     def render_option(cls, choice, *legacy, **kwargs):
         # WTForms 3.3 passes a SelectChoice; earlier versions pass (value, label, selected).
-        value, label, selected, extra = (choice, *legacy, {}) if legacy else (
-            choice.value, choice.label or choice.value, choice.selected, choice.render_kw or {})
+        value, label, selected, extra = (
+            (choice, *legacy, {})
+            if legacy
+            else (choice.value, choice.label or choice.value, choice.selected, choice.render_kw or {})
+        )
         if kwargs or extra or isinstance(value, bool):
             return super().render_option(choice, *legacy, **kwargs)
         return f'<option{" selected" if selected else ""} value="{escape(value)}">{escape(label)}</option>'

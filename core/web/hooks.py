@@ -1,4 +1,5 @@
 """Per-request plumbing: hide uninstalled modules, hand over jobs, feed the templates."""
+
 from __future__ import annotations
 
 import logging
@@ -37,8 +38,11 @@ def menu_for(user) -> list[MenuItem]:
     items = collect("erp_menu_items", user=user)
     if not user.is_authenticated:
         return sorted((i for i in items if i.section == "public"), key=lambda i: i.order)
-    visible = [i for i in items + ADMIN_MENU
-               if i.section != "public" and (i.permission is None or has_permission(user, i.permission))]
+    visible = [
+        i
+        for i in items + ADMIN_MENU
+        if i.section != "public" and (i.permission is None or has_permission(user, i.permission))
+    ]
     return sorted(visible, key=lambda i: (i.order, str(i.label)))
 
 

@@ -1,4 +1,5 @@
 """Language and time zone of each request: the user's choice, French by default."""
+
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, session

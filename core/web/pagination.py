@@ -1,4 +1,5 @@
 """Page-number pagination for HTML lists (one COUNT, one page query)."""
+
 from __future__ import annotations
 
 from flask import request

@@ -1,4 +1,5 @@
 """Security headers on every response; scripts and styles come only from this origin."""
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "

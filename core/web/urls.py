@@ -1,4 +1,5 @@
 """Absolute links for e-mails and feeds, built the same way inside or outside a request."""
+
 from __future__ import annotations
 
 from functools import partial

@@ -1,4 +1,5 @@
 """Dashboard, unified calendar, personal iCal feed and health check."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -45,7 +46,8 @@ def dashboard():
 def _admin_summary() -> dict:
     """What a network admin watches: failed jobs, the outbox, the size of the network."""
     count = lambda model, *where: db.session.scalar(  # noqa: E731
-        db.select(db.func.count()).select_from(model).where(*where))
+        db.select(db.func.count()).select_from(model).where(*where)
+    )
     return {
         "dead_jobs": count(jobs.Job, jobs.Job.status == "dead"),
         "backlog": jobs.backlog(),
@@ -89,11 +91,20 @@ def calendar():
             day += timedelta(days=1)
     feed_url = (
         url_for("web.calendar_feed", token=current_user.calendar_token, _external=True)
-        if current_user.calendar_token else None
+        if current_user.calendar_token
+        else None
     )
     return render_template(
-        "web/calendar.html", view=view, anchor=anchor, period=period, events=events, by_day=by_day,
-        modules=modules, titles=titles, feed_url=feed_url, today=today(),
+        "web/calendar.html",
+        view=view,
+        anchor=anchor,
+        period=period,
+        events=events,
+        by_day=by_day,
+        modules=modules,
+        titles=titles,
+        feed_url=feed_url,
+        today=today(),
     )
 
 
@@ -112,8 +123,9 @@ def calendar_feed(token: str):
     if user is None or not user.active:
         abort(404)
     start, end = feed_window()
-    body = to_ics(events_for(user, start, end), _("Calendar of %(name)s", name=user.name),
-                  current_app.config["PUBLIC_URL"])
+    body = to_ics(
+        events_for(user, start, end), _("Calendar of %(name)s", name=user.name), current_app.config["PUBLIC_URL"]
+    )
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300"})
 
 

@@ -1,4 +1,5 @@
 """Governance: bodies, meetings, online votes with quorum and proxies, the shared-needs board."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -35,8 +36,10 @@ def erp_api_blueprints():
 
 @hookimpl
 def erp_menu_items(user):
-    return [MenuItem(_l("Overview"), "governance.index", "governance.view", 40, _l("Governance")),
-            MenuItem(_l("Shared needs"), "governance.needs", "governance.view", 41, _l("Governance"))]
+    return [
+        MenuItem(_l("Overview"), "governance.index", "governance.view", 40, _l("Governance")),
+        MenuItem(_l("Shared needs"), "governance.needs", "governance.view", 41, _l("Governance")),
+    ]
 
 
 @hookimpl
@@ -55,13 +58,24 @@ def erp_calendar_events(user, start, end):
     from modules.governance.models import Meeting, Poll
     from modules.governance.services.meetings import meeting_event
 
-    meetings = db.session.scalars(db.select(Meeting).where(Meeting.starts_at < end, Meeting.ends_at >= start,
-                                                           Meeting.cancelled.is_(False)))
+    meetings = db.session.scalars(
+        db.select(Meeting).where(Meeting.starts_at < end, Meeting.ends_at >= start, Meeting.cancelled.is_(False))
+    )
     events = [meeting_event(m) for m in meetings]
-    polls = db.session.scalars(db.select(Poll).where(Poll.status.in_(("scheduled", "open")),
-                                                     Poll.closes_at >= start, Poll.closes_at < end))
-    events += [CalendarEvent(f"governance-poll-{p.id}", str(_l("Vote closes: %(q)s", q=p.question)), p.closes_at,
-                             p.closes_at, "governance", url=f"/governance/polls/{p.id}") for p in polls]
+    polls = db.session.scalars(
+        db.select(Poll).where(Poll.status.in_(("scheduled", "open")), Poll.closes_at >= start, Poll.closes_at < end)
+    )
+    events += [
+        CalendarEvent(
+            f"governance-poll-{p.id}",
+            str(_l("Vote closes: %(q)s", q=p.question)),
+            p.closes_at,
+            p.closes_at,
+            "governance",
+            url=f"/governance/polls/{p.id}",
+        )
+        for p in polls
+    ]
     return events
 
 
@@ -69,8 +83,10 @@ def erp_calendar_events(user, start, end):
 def erp_scheduled_jobs():
     from modules.governance.jobs import advance_polls, remind_voters
 
-    return [ScheduledJob("governance.advance_polls", advance_polls, every_minutes=1),
-            ScheduledJob("governance.remind_voters", remind_voters, every_minutes=15)]
+    return [
+        ScheduledJob("governance.advance_polls", advance_polls, every_minutes=1),
+        ScheduledJob("governance.remind_voters", remind_voters, every_minutes=15),
+    ]
 
 
 @hookimpl
@@ -89,26 +105,43 @@ def erp_observatory_indicators(start, end, organization_ids):
     high = datetime.combine(end, time.min, PARIS)
     meetings = (
         db.select(BodyMember.organization_id, db.func.count(db.distinct(Meeting.id)))
-        .select_from(Attendance).join(Meeting, Meeting.id == Attendance.meeting_id)
+        .select_from(Attendance)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
         .join(BodyMember, BodyMember.id == Attendance.member_id)
-        .where(Meeting.starts_at >= low, Meeting.starts_at < high, Attendance.status.in_(("present", "represented")),
-               BodyMember.organization_id.is_not(None))
+        .where(
+            Meeting.starts_at >= low,
+            Meeting.starts_at < high,
+            Attendance.status.in_(("present", "represented")),
+            BodyMember.organization_id.is_not(None),
+        )
         .group_by(BodyMember.organization_id)
     )
     votes = (
         db.select(PollVoter.organization_id, db.func.count(db.distinct(Poll.id)))
         .join(Poll, Poll.id == PollVoter.poll_id)
         .join(Participation, (Participation.poll_id == Poll.id) & (Participation.voter_id == PollVoter.id))
-        .where(Poll.status == "closed", Poll.closes_at >= low, Poll.closes_at < high,
-               PollVoter.organization_id.is_not(None))
+        .where(
+            Poll.status == "closed",
+            Poll.closes_at >= low,
+            Poll.closes_at < high,
+            PollVoter.organization_id.is_not(None),
+        )
         .group_by(PollVoter.organization_id)
     )
     if organization_ids is not None:
         meetings = meetings.where(BodyMember.organization_id.in_(organization_ids or [-1]))
         votes = votes.where(PollVoter.organization_id.in_(organization_ids or [-1]))
     return [
-        Indicator("governance.meetings_attended", _l("Network meetings attended"), "count",
-                  {org: Decimal(n) for org, n in db.session.execute(meetings)}),
-        Indicator("governance.votes_cast", _l("Network votes taken part in"), "count",
-                  {org: Decimal(n) for org, n in db.session.execute(votes)}),
+        Indicator(
+            "governance.meetings_attended",
+            _l("Network meetings attended"),
+            "count",
+            {org: Decimal(n) for org, n in db.session.execute(meetings)},
+        ),
+        Indicator(
+            "governance.votes_cast",
+            _l("Network votes taken part in"),
+            "count",
+            {org: Decimal(n) for org, n in db.session.execute(votes)},
+        ),
     ]

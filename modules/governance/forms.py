@@ -1,10 +1,20 @@
 """Forms of the governance pages (the ballot itself is built per method in its template)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, IntegerField, SelectField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from modules.governance.services.figures import ABSTENTION_LABELS, METHOD_LABELS, RULE_LABELS
@@ -23,18 +33,27 @@ class BodyForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
     seat_kind = SelectField(_l("Members are"), choices=SEAT_CHOICES)
-    proxy_cap = IntegerField(_l("Proxies per holder (maximum)"), default=2, validators=[InputRequired(), NumberRange(0, 50)])
-    notice_days = IntegerField(_l("Notice period (days)"), default=15, validators=[InputRequired(), NumberRange(0, 365)])
-    quorum_percent = DecimalField(_l("Meeting quorum (percent of the weight)"), default=50, places=2,
-                                  validators=[InputRequired(), NumberRange(0, 100)])
+    proxy_cap = IntegerField(
+        _l("Proxies per holder (maximum)"), default=2, validators=[InputRequired(), NumberRange(0, 50)]
+    )
+    notice_days = IntegerField(
+        _l("Notice period (days)"), default=15, validators=[InputRequired(), NumberRange(0, 365)]
+    )
+    quorum_percent = DecimalField(
+        _l("Meeting quorum (percent of the weight)"),
+        default=50,
+        places=2,
+        validators=[InputRequired(), NumberRange(0, 100)],
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Create"))
 
 
 class CollegeForm(FlaskForm):
     name = StringField(_l("College"), validators=[DataRequired(), Length(max=120)])
-    weight_percent = DecimalField(_l("Share of the weight (percent)"), places=2,
-                                  validators=[InputRequired(), NumberRange(0.01, 100)])
+    weight_percent = DecimalField(
+        _l("Share of the weight (percent)"), places=2, validators=[InputRequired(), NumberRange(0.01, 100)]
+    )
     submit = SubmitField(_l("Add the college"))
 
 
@@ -93,13 +112,18 @@ class PollForm(FlaskForm):
     question = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Details"), validators=[Optional(), Length(max=5000)])
     method = SelectField(_l("Voting method"), choices=METHOD_CHOICES)
-    options = TextAreaField(_l("Options, one per line"), description=_l("Not used for yes / no / abstain."),
-                            validators=[Optional(), Length(max=10000)])
+    options = TextAreaField(
+        _l("Options, one per line"),
+        description=_l("Not used for yes / no / abstain."),
+        validators=[Optional(), Length(max=10000)],
+    )
     max_choices = IntegerField(_l("Approval: at most this many options"), validators=[Optional(), NumberRange(1)])
     rule = SelectField(_l("Majority rule"), choices=RULE_CHOICES)
     abstentions = SelectField(_l("Abstentions"), choices=ABSTENTION_CHOICES)
     quorum_kind = SelectField(_l("Quorum"), choices=QUORUM_CHOICES)
-    quorum_percent = DecimalField(_l("Quorum (percent)"), default=0, places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    quorum_percent = DecimalField(
+        _l("Quorum (percent)"), default=0, places=2, validators=[InputRequired(), NumberRange(0, 100)]
+    )
     secret = BooleanField(_l("Secret ballot"), default=True)
     allow_change = BooleanField(_l("Voters may change their vote until the close"))
     opens_at = DateTimeLocalField(_l("Opens (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
@@ -131,7 +155,9 @@ class SupportForm(FlaskForm):
 
 class NeedPollForm(FlaskForm):
     body_id = SelectField(_l("Body that votes"), coerce=int)
-    top = IntegerField(_l("Needs offered (top of the list)"), default=6, validators=[InputRequired(), NumberRange(2, 30)])
+    top = IntegerField(
+        _l("Needs offered (top of the list)"), default=6, validators=[InputRequired(), NumberRange(2, 30)]
+    )
     retain = IntegerField(_l("Needs to retain"), default=3, validators=[InputRequired(), NumberRange(1, 29)])
     opens_at = DateTimeLocalField(_l("Opens (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     closes_at = DateTimeLocalField(_l("Closes (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])

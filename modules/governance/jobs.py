@@ -3,6 +3,7 @@
 Both are idempotent: a poll is advanced under its row lock, and a poll is reminded once
 (``reminded_at``). Ballots never depend on these jobs: every write checks the clock itself.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -38,8 +39,12 @@ def remind_poll(poll_id: int) -> int:
     voted = set(db.session.scalars(db.select(Participation.voter_id).where(Participation.poll_id == poll.id)))
     by_id = {v.id: v for v in voters}
     casters = {v.id: by_id[v.proxy_holder_id] if v.proxy_holder_id else v for v in voters if v.id not in voted}
-    members = {m.id: m for m in db.session.scalars(
-        db.select(BodyMember).where(BodyMember.id.in_({c.member_id for c in casters.values()} or {-1})))}
+    members = {
+        m.id: m
+        for m in db.session.scalars(
+            db.select(BodyMember).where(BodyMember.id.in_({c.member_id for c in casters.values()} or {-1}))
+        )
+    }
     people = seat_users(list(members.values()))
     recipients = {}
     for caster in casters.values():

@@ -1,4 +1,5 @@
 """Labels of the permissions declared in the manifest."""
+
 from flask_babel import lazy_gettext as _l
 
 LABELS = {

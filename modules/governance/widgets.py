@@ -1,4 +1,5 @@
 """What needs the user's action: ballots to cast, meetings coming."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -21,8 +22,13 @@ def pending_polls(user) -> list[tuple[Poll, int]]:
         .join(PollVoter, PollVoter.poll_id == Poll.id)
         .outerjoin(holder, holder.id == PollVoter.proxy_holder_id)
         .outerjoin(Participation, (Participation.poll_id == Poll.id) & (Participation.voter_id == PollVoter.id))
-        .where(Poll.status == "open", Poll.opens_at <= now, Poll.closes_at > now, Participation.voter_id.is_(None),
-               ((PollVoter.proxy_holder_id.is_(None)) & mine) | ((PollVoter.proxy_holder_id.is_not(None)) & held))
+        .where(
+            Poll.status == "open",
+            Poll.opens_at <= now,
+            Poll.closes_at > now,
+            Participation.voter_id.is_(None),
+            ((PollVoter.proxy_holder_id.is_(None)) & mine) | ((PollVoter.proxy_holder_id.is_not(None)) & held),
+        )
         .group_by(Poll.id)
     )
     missing = dict(db.session.execute(stmt).all())

@@ -1,4 +1,5 @@
 """Incubation: tracks for new project holders, hosted at established ressourceries."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,8 +35,10 @@ def erp_api_blueprints():
 
 @hookimpl
 def erp_menu_items(user):
-    return [MenuItem(_l("Incubation"), "incubation.home", None, 40),
-            MenuItem(_l("Start a ressourcerie project"), "incubation.signup", None, 40, "public")]
+    return [
+        MenuItem(_l("Incubation"), "incubation.home", None, 40),
+        MenuItem(_l("Start a ressourcerie project"), "incubation.signup", None, 40, "public"),
+    ]
 
 
 @hookimpl
@@ -56,8 +59,9 @@ def erp_calendar_events(user, start, end) -> list[CalendarEvent]:
     from modules.incubation.services.hosting import placement_event, placements_stmt
 
     first, last = start.astimezone(PARIS).date(), end.astimezone(PARIS).date()
-    stmt = placements_stmt(user).where(Placement.status == "accepted", Placement.start_date <= last,
-                                       Placement.end_date >= first - timedelta(days=1))
+    stmt = placements_stmt(user).where(
+        Placement.status == "accepted", Placement.start_date <= last, Placement.end_date >= first - timedelta(days=1)
+    )
     return [placement_event(p) for p in db.session.scalars(stmt)]
 
 
@@ -86,5 +90,7 @@ def erp_observatory_indicators(start, end, organization_ids):
         "visits": (_l("Holder visits hosted"), "people"),
         "authority_visits": (_l("Visits by local authorities"), "visits"),
     }
-    return [Indicator(f"incubation.{code}", label, unit, {k: Decimal(v) for k, v in figures[code].items()})
-            for code, (label, unit) in labels.items()]
+    return [
+        Indicator(f"incubation.{code}", label, unit, {k: Decimal(v) for k, v in figures[code].items()})
+        for code, (label, unit) in labels.items()
+    ]

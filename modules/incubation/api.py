@@ -2,6 +2,7 @@
 
 Handlers call the same services as the pages; refusals become problem+json through core.
 """
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -15,8 +16,12 @@ from modules.incubation.models import LEARNINGS, PLACEMENT_KINDS, HostSite, Proj
 from modules.incubation.services import hosting, projects, reports, tracks
 from modules.incubation.services.access import get_project, visible_projects
 
-api = Blueprint("incubation_api", __name__, url_prefix="/api/v1/incubation",
-                description="Incubation: tracks, projects, host sites, placements")
+api = Blueprint(
+    "incubation_api",
+    __name__,
+    url_prefix="/api/v1/incubation",
+    description="Incubation: tracks, projects, host sites, placements",
+)
 V = ma.validate
 
 
@@ -59,13 +64,17 @@ class ProjectSchema(ma.Schema):
 
 class ApplicationSchema(ma.Schema):
     track_id = Id(required=True)
-    motivation = ma.fields.String(required=True, validate=V.Length(1, 5000),
-                                  metadata={"example": "We want to open a ressourcerie in our town in 2027."})
+    motivation = ma.fields.String(
+        required=True,
+        validate=V.Length(1, 5000),
+        metadata={"example": "We want to open a ressourcerie in our town in 2027."},
+    )
 
 
 class ReviewSchema(ma.Schema):
-    decision = ma.fields.String(required=True, validate=V.OneOf(["accept", "refuse", "more"]),
-                                metadata={"example": "accept"})
+    decision = ma.fields.String(
+        required=True, validate=V.OneOf(["accept", "refuse", "more"]), metadata={"example": "accept"}
+    )
     note = ma.fields.String(load_default="", validate=V.Length(max=5000))
 
 
@@ -81,8 +90,9 @@ class ProjectMilestoneSchema(ma.Schema):
 
 
 class MilestoneReviewSchema(ma.Schema):
-    decision = ma.fields.String(required=True, validate=V.OneOf(["validate", "return"]),
-                                metadata={"example": "validate"})
+    decision = ma.fields.String(
+        required=True, validate=V.OneOf(["validate", "return"]), metadata={"example": "validate"}
+    )
     comment = ma.fields.String(load_default="", validate=V.Length(max=5000))
 
 
@@ -103,8 +113,11 @@ class SiteSchema(ma.Schema):
     learnings = ma.fields.List(ma.fields.String(validate=V.OneOf(LEARNINGS)), attribute="learning_list")
     referent_id = ma.fields.Integer()
     active = ma.fields.Boolean()
-    periods = ma.fields.List(ma.fields.Nested(ma.Schema.from_dict(
-        {"start_date": ma.fields.Date(), "end_date": ma.fields.Date()}, name="HostPeriodSchema")))
+    periods = ma.fields.List(
+        ma.fields.Nested(
+            ma.Schema.from_dict({"start_date": ma.fields.Date(), "end_date": ma.fields.Date()}, name="HostPeriodSchema")
+        )
+    )
 
 
 class PlacementSchema(ma.Schema):
@@ -246,9 +259,16 @@ def list_placements(args):
 @require()
 def request_placement(data):
     placement = hosting.request_placement(
-        current_user, project_id=data["project_id"], host_site_id=data["host_site_id"], kind=data["kind"],
-        start=data["start_date"], end=data["end_date"], people=data["people"], message=data["message"],
-        holder_id=data["holder_id"])
+        current_user,
+        project_id=data["project_id"],
+        host_site_id=data["host_site_id"],
+        kind=data["kind"],
+        start=data["start_date"],
+        end=data["end_date"],
+        people=data["people"],
+        message=data["message"],
+        holder_id=data["holder_id"],
+    )
     db.session.commit()
     return placement
 

@@ -1,8 +1,20 @@
 """Forms of the incubation pages; the rules beyond field shape live in the services."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, EmailField, IntegerField, MultipleFileField, PasswordField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    MultipleFileField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 from modules.incubation.views.labels import LEARNING_LABELS, PLACEMENT_KIND
@@ -11,15 +23,23 @@ TEXT = [Optional(), Length(max=5000)]
 
 
 class SignupForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)],
-                       render_kw={"autocomplete": "name"})
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
-                       render_kw={"autocomplete": "email"})
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
-                             description=_l("At least 10 characters, mixing letters with digits or symbols."),
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Password again"), validators=[DataRequired(), EqualTo(
-        "password", message=_l("The two passwords differ."))], render_kw={"autocomplete": "new-password"})
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "name"}
+    )
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], render_kw={"autocomplete": "email"}
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=256)],
+        description=_l("At least 10 characters, mixing letters with digits or symbols."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
     project_name = StringField(_l("Name of the project"), validators=[DataRequired(), Length(max=200)])
     territory = StringField(_l("Territory"), validators=[Optional(), Length(max=200)])
     needs = TextAreaField(_l("What do you need?"), validators=TEXT)
@@ -36,16 +56,21 @@ class ProjectForm(FlaskForm):
 
 class ApplyForm(FlaskForm):
     track_id = SelectField(_l("Track"), coerce=int, validators=[DataRequired()])
-    motivation = TextAreaField(_l("Why this track, and what do you expect?"),
-                               validators=[DataRequired(), Length(max=5000)])
+    motivation = TextAreaField(
+        _l("Why this track, and what do you expect?"), validators=[DataRequired(), Length(max=5000)]
+    )
     submit = SubmitField(_l("Apply"))
 
 
 class ReviewForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=[("accept", _l("Accept")), ("more", _l("Ask for more")),
-                                                     ("refuse", _l("Refuse"))])
-    note = TextAreaField(_l("Message to the holder"), validators=TEXT,
-                         description=_l("Required to refuse (the reason) or to ask for more."))
+    decision = SelectField(
+        _l("Decision"), choices=[("accept", _l("Accept")), ("more", _l("Ask for more")), ("refuse", _l("Refuse"))]
+    )
+    note = TextAreaField(
+        _l("Message to the holder"),
+        validators=TEXT,
+        description=_l("Required to refuse (the reason) or to ask for more."),
+    )
     submit = SubmitField(_l("Send the decision"))
 
 
@@ -79,8 +104,9 @@ class SubmitMilestoneForm(FlaskForm):
 
 
 class MilestoneReviewForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=[("validate", _l("Validate")),
-                                                     ("return", _l("Return with comments"))])
+    decision = SelectField(
+        _l("Decision"), choices=[("validate", _l("Validate")), ("return", _l("Return with comments"))]
+    )
     comment = TextAreaField(_l("Comments"), validators=TEXT)
     submit = SubmitField(_l("Send"))
 
@@ -121,8 +147,9 @@ class PlacementForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    note = TextAreaField(_l("Message to the holder"), validators=[Optional(), Length(max=2000)],
-                         description=_l("Required to decline."))
+    note = TextAreaField(
+        _l("Message to the holder"), validators=[Optional(), Length(max=2000)], description=_l("Required to decline.")
+    )
 
 
 class ReportForm(FlaskForm):

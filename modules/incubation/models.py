@@ -1,4 +1,5 @@
 """Tracks, projects, host sites, placements, milestones and journals of the incubation module."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -30,8 +31,9 @@ class Track(Timestamped, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
 
-    stages: Mapped[list[Stage]] = relationship(back_populates="track", order_by="Stage.position",
-                                               cascade="all, delete-orphan")
+    stages: Mapped[list[Stage]] = relationship(
+        back_populates="track", order_by="Stage.position", cascade="all, delete-orphan"
+    )
 
 
 class Stage(db.Model):
@@ -44,8 +46,9 @@ class Stage(db.Model):
     name: Mapped[str] = mapped_column(String(120))
 
     track: Mapped[Track] = relationship(back_populates="stages")
-    milestones: Mapped[list[Milestone]] = relationship(back_populates="stage", order_by="Milestone.position",
-                                                       cascade="all, delete-orphan")
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="stage", order_by="Milestone.position", cascade="all, delete-orphan"
+    )
 
 
 class Milestone(db.Model):
@@ -131,8 +134,7 @@ class ProjectMilestone(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     milestone: Mapped[Milestone] = relationship(lazy="joined")
-    documents: Mapped[list[Document]] = relationship(back_populates="project_milestone",
-                                                     order_by="Document.id")
+    documents: Mapped[list[Document]] = relationship(back_populates="project_milestone", order_by="Document.id")
 
 
 class Document(db.Model):
@@ -168,8 +170,9 @@ class HostSite(Timestamped, db.Model):
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     referent: Mapped[User] = relationship(lazy="joined")
-    periods: Mapped[list[HostPeriod]] = relationship(back_populates="host_site", order_by="HostPeriod.start_date",
-                                                     cascade="all, delete-orphan")
+    periods: Mapped[list[HostPeriod]] = relationship(
+        back_populates="host_site", order_by="HostPeriod.start_date", cascade="all, delete-orphan"
+    )
 
     @property
     def learning_list(self) -> list[str]:

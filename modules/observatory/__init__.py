@@ -47,8 +47,10 @@ def erp_calendar_events(user, start, end):
 def erp_scheduled_jobs():
     from modules.observatory.jobs import refresh_contributions, remind_before_due
 
-    return [ScheduledJob("observatory.remind_before_due", remind_before_due, every_minutes=60),
-            ScheduledJob("observatory.refresh_contributions", refresh_contributions, every_minutes=60)]
+    return [
+        ScheduledJob("observatory.remind_before_due", remind_before_due, every_minutes=60),
+        ScheduledJob("observatory.refresh_contributions", refresh_contributions, every_minutes=60),
+    ]
 
 
 @hookimpl
@@ -56,5 +58,3 @@ def erp_demo_data(demo):
     from modules.observatory.demo import load
 
     load(demo)
-
-

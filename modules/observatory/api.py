@@ -1,4 +1,5 @@
 """/api/v1/observatory: periods, indicators, reports (same rules as the pages), figures."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -15,8 +16,12 @@ from modules.observatory.services import figures, reports
 from modules.observatory.services.catalog import label_of
 from modules.observatory.services.values import FigureErrors
 
-api = Blueprint("observatory_api", __name__, url_prefix="/api/v1/observatory",
-                description="Activity observatory: reports per period and aggregated figures")
+api = Blueprint(
+    "observatory_api",
+    __name__,
+    url_prefix="/api/v1/observatory",
+    description="Activity observatory: reports per period and aggregated figures",
+)
 
 
 @api.errorhandler(FigureErrors)
@@ -78,18 +83,27 @@ class FiguresSchema(ma.Schema):
 
 
 class CorrectionSchema(FiguresSchema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
-                              metadata={"example": "Textiles were counted twice in March."})
+    reason = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=2000),
+        metadata={"example": "Textiles were counted twice in March."},
+    )
 
 
 class CommentSchema(ma.Schema):
-    comment = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
-                               metadata={"example": "The reused tonnage exceeds what was collected."})
+    comment = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=2000),
+        metadata={"example": "The reused tonnage exceeds what was collected."},
+    )
 
 
 class YearArgs(ma.Schema):
-    year = ma.fields.Integer(load_default=lambda: today().year, validate=ma.validate.Range(2000, 2100),
-                             metadata={"example": 2025, "description": "default: the current year"})
+    year = ma.fields.Integer(
+        load_default=lambda: today().year,
+        validate=ma.validate.Range(2000, 2100),
+        metadata={"example": 2025, "description": "default: the current year"},
+    )
 
 
 class FigureRowSchema(ma.Schema):
@@ -106,9 +120,12 @@ class FiguresOfYearSchema(ma.Schema):
     previous_reuse_rate = ma.fields.Decimal(as_string=True, allow_none=True)
     rows = ma.fields.List(ma.fields.Nested(FigureRowSchema))
     contributed = ma.fields.List(ma.fields.Nested(FigureRowSchema))
-    contributed_as_of = ma.fields.DateTime(metadata={
-        "description": "when the other modules' figures of the whole network were computed "
-                       "(this year's and last year's are computed again every hour)"})
+    contributed_as_of = ma.fields.DateTime(
+        metadata={
+            "description": "when the other modules' figures of the whole network were computed "
+            "(this year's and last year's are computed again every hour)"
+        }
+    )
 
 
 @api.route("/periods")

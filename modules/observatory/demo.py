@@ -1,5 +1,6 @@
 """Demo: quarterly reports of every demo member for two full years and this year so far, with
 believable tonnages, one late report and one returned for correction."""
+
 from __future__ import annotations
 
 import random
@@ -11,8 +12,15 @@ from core.extensions import db
 from modules.observatory.models import Period
 from modules.observatory.services import catalog, coordination, reports
 
-FLOW_SHARES = {"collected_furniture": 35, "collected_textiles": 20, "collected_electrical": 8, "collected_books": 10,
-               "collected_toys": 5, "collected_dishes": 10, "collected_other": 12}
+FLOW_SHARES = {
+    "collected_furniture": 35,
+    "collected_textiles": 20,
+    "collected_electrical": 8,
+    "collected_books": 10,
+    "collected_toys": 5,
+    "collected_dishes": 10,
+    "collected_other": 12,
+}
 PUBLISHING = ("tours", "orleans", "blois", "limoges")
 
 
@@ -23,15 +31,22 @@ def _figures(rng: random.Random, size: float, growth: float) -> dict[str, Decima
     figures = {code: t(collected * share / 100 * rng.uniform(0.9, 1.1)) for code, share in FLOW_SHARES.items()}
     total = float(sum(figures.values()))
     reused = rng.uniform(0.45, 0.62)
-    figures |= {"reused_sold": t(total * reused * 0.82), "reused_given": t(total * reused * 0.18),
-                "recycled": t(total * (0.92 - reused) * 0.7), "discarded": t(total * (0.92 - reused) * 0.3)}
+    figures |= {
+        "reused_sold": t(total * reused * 0.82),
+        "reused_given": t(total * reused * 0.18),
+        "recycled": t(total * (0.92 - reused) * 0.7),
+        "discarded": t(total * (0.92 - reused) * 0.3),
+    }
     fte = size / 25
     figures |= {
         "sales": Decimal(str(round(total * reused * 0.82 * 1000 * rng.uniform(1.1, 1.5), 2))),
         "jobs_fte": Decimal(str(round(fte * rng.uniform(0.95, 1.05), 2))),
-        "contracts_permanent": Decimal(round(fte * 0.4)), "contracts_fixed_term": Decimal(round(fte * 0.2)),
-        "contracts_insertion": Decimal(round(fte * 0.6)), "volunteers": Decimal(rng.randint(8, 40)),
-        "visits": Decimal(int(size * 20 * rng.uniform(0.8, 1.2))), "awareness_actions": Decimal(rng.randint(3, 15)),
+        "contracts_permanent": Decimal(round(fte * 0.4)),
+        "contracts_fixed_term": Decimal(round(fte * 0.2)),
+        "contracts_insertion": Decimal(round(fte * 0.6)),
+        "volunteers": Decimal(rng.randint(8, 40)),
+        "visits": Decimal(int(size * 20 * rng.uniform(0.8, 1.2))),
+        "awareness_actions": Decimal(rng.randint(3, 15)),
         "people_reached": Decimal(rng.randint(80, 600)),
     }
     return figures
@@ -62,10 +77,16 @@ def load(demo) -> None:
                 continue  # the demo manager's draft, to finish and submit
             reports.submit(coordinator, report.id)
             late = period is last and key == "montargis"
-            report.submitted_at = _at(period.due_on + (timedelta(days=9) if late else -timedelta(days=rng.randint(2, 20))))
+            report.submitted_at = _at(
+                period.due_on + (timedelta(days=9) if late else -timedelta(days=rng.randint(2, 20)))
+            )
             if period is last and key == "orleans":
-                reports.return_report(coordinator, report.id, "Le tonnage de textiles semble inversé avec celui "
-                                      "des livres : pouvez-vous vérifier vos pesées du trimestre ?")
+                reports.return_report(
+                    coordinator,
+                    report.id,
+                    "Le tonnage de textiles semble inversé avec celui "
+                    "des livres : pouvez-vous vérifier vos pesées du trimestre ?",
+                )
             elif period is not last or index % 2:
                 reports.validate(coordinator, report.id)
                 report.validated_at = report.submitted_at + timedelta(days=3)

@@ -1,11 +1,20 @@
 """Forms of the observatory's pages; the report form is built from the active indicators."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from modules.observatory.services.catalog import THEMES, UNITS, label_of
@@ -26,9 +35,14 @@ class CorrectionBase(FiguresForm):
 
 def figures_form(indicators, base=FiguresForm, **kwargs) -> FiguresForm:
     # Text inputs, not number inputs: people type "1 234,5" and the service reads it.
-    attrs = {PREFIX + i.code: StringField(label_of(i), description=UNITS.get(i.unit, i.unit),
-                                          render_kw={"inputmode": "decimal", "autocomplete": "off"})
-             for i in indicators}
+    attrs = {
+        PREFIX + i.code: StringField(
+            label_of(i),
+            description=UNITS.get(i.unit, i.unit),
+            render_kw={"inputmode": "decimal", "autocomplete": "off"},
+        )
+        for i in indicators
+    }
     return type("ReportForm", (base,), attrs)(**kwargs)
 
 
@@ -44,10 +58,12 @@ class ImportForm(FlaskForm):
 class PeriodForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[("quarter", _l("Quarter")), ("month", _l("Month"))])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
-    number = IntegerField(_l("Number (quarter 1 to 4, month 1 to 12)"),
-                          validators=[InputRequired(), NumberRange(1, 12)])
-    due_on = DateField(_l("Due date"), validators=[Optional()],
-                       description=_l("Empty: thirty days after the end of the period."))
+    number = IntegerField(
+        _l("Number (quarter 1 to 4, month 1 to 12)"), validators=[InputRequired(), NumberRange(1, 12)]
+    )
+    due_on = DateField(
+        _l("Due date"), validators=[Optional()], description=_l("Empty: thirty days after the end of the period.")
+    )
 
 
 class YearForm(FlaskForm):

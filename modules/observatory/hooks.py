@@ -1,4 +1,5 @@
 """What the observatory shows elsewhere: menu entries, dashboard cards, due dates in the calendar."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -36,8 +37,13 @@ def dashboard_widgets(user):
         widgets.append(Widget(_l("Activity reports to validate"), _waiting_for_validation, 40))
     elif has_permission(user, "observatory.report"):
         todo = reports_to_fill(user)
-        widgets.append(Widget(_l("Activity reports to fill"), lambda: render_template(
-            "observatory/widget_member.html", todo=todo, period_label=period_label), 40))
+        widgets.append(
+            Widget(
+                _l("Activity reports to fill"),
+                lambda: render_template("observatory/widget_member.html", todo=todo, period_label=period_label),
+                40,
+            )
+        )
     return widgets
 
 
@@ -45,8 +51,13 @@ def calendar_events(user, start, end):
     if not (has_permission(user, "observatory.report") or has_permission(user, "observatory.coordinate")):
         return []
     stmt = db.select(Period).where(Period.due_on >= start.date(), Period.due_on < end.date())
-    return [CalendarEvent(f"observatory-period-{p.id}", str(_l("Activity reports due: %(period)s",
-                                                                  period=period_label(p))),
-                          p.due_on, p.due_on + timedelta(days=1), "observatory") for p in db.session.scalars(stmt)]
-
-
+    return [
+        CalendarEvent(
+            f"observatory-period-{p.id}",
+            str(_l("Activity reports due: %(period)s", period=period_label(p))),
+            p.due_on,
+            p.due_on + timedelta(days=1),
+            "observatory",
+        )
+        for p in db.session.scalars(stmt)
+    ]

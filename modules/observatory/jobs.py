@@ -1,9 +1,10 @@
 """Scheduled work: reminders before the due date (idempotent: one per structure and period), and
 the hourly snapshot of the other modules' figures of the whole network."""
+
 from core.clock import today
 from modules.observatory.services import contributions
-from modules.observatory.services.figures import default_year
 from modules.observatory.services.coordination import send_due_reminders
+from modules.observatory.services.figures import default_year
 
 
 def remind_before_due() -> None:

@@ -1,14 +1,14 @@
 """The observatory's records: what is measured (indicators and their rules), when (periods),
 what each structure declared (reports, their values, their history), and the snapshot of the
 other modules' figures for the whole network."""
+
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (DDL, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint,
-                        event)
+from sqlalchemy import DDL, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import local, today
@@ -77,8 +77,10 @@ class Period(db.Model):
 
 
 # PostgreSQL refuses overlapping periods by itself; SQLite relies on the serialized check.
-PERIOD_EXCLUSION = ("ALTER TABLE observatory_period ADD CONSTRAINT observatory_period_no_overlap "
-                    "EXCLUDE USING gist (daterange(start_on, end_on) WITH &&)")
+PERIOD_EXCLUSION = (
+    "ALTER TABLE observatory_period ADD CONSTRAINT observatory_period_no_overlap "
+    "EXCLUDE USING gist (daterange(start_on, end_on) WITH &&)"
+)
 event.listen(Period.__table__, "after_create", DDL(PERIOD_EXCLUSION).execute_if(dialect="postgresql"))
 
 
@@ -158,8 +160,10 @@ class Reminder(OrgOwned, db.Model):
     """One automatic reminder per structure and period; manual ones update ``sent_at``."""
 
     __tablename__ = "observatory_reminder"
-    __table_args__ = (UniqueConstraint("period_id", "organization_id", "kind"),
-                      CheckConstraint("kind IN ('before_due', 'manual')", name="kind"))
+    __table_args__ = (
+        UniqueConstraint("period_id", "organization_id", "kind"),
+        CheckConstraint("kind IN ('before_due', 'manual')", name="kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("observatory_period.id", ondelete="CASCADE"))
@@ -181,8 +185,7 @@ class ContributedIndicator(db.Model):
     """One indicator the hook gave for the year, kept even without any value (the dashboards list it)."""
 
     __tablename__ = "observatory_contributed_indicator"
-    __table_args__ = (UniqueConstraint("year", "code"),
-                      CheckConstraint("decimals BETWEEN 0 AND 3", name="decimals"))
+    __table_args__ = (UniqueConstraint("year", "code"), CheckConstraint("decimals BETWEEN 0 AND 3", name="decimals"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(ForeignKey("observatory_contribution_snapshot.year", ondelete="CASCADE"))
@@ -199,8 +202,7 @@ class ContributedValue(OrgOwned, db.Model):
     __table_args__ = (UniqueConstraint("indicator_id", "organization_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("observatory_contributed_indicator.id",
-                                                         ondelete="CASCADE"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("observatory_contributed_indicator.id", ondelete="CASCADE"))
     value: Mapped[Decimal] = mapped_column(VALUE)
 
 

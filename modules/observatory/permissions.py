@@ -1,4 +1,5 @@
 """Labels of the permissions declared in the manifest (network admins hold them all)."""
+
 from flask_babel import lazy_gettext as _l
 
 PERMISSIONS = {

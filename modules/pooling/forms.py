@@ -1,12 +1,25 @@
 """Forms of the pooling pages; dates are typed as Paris wall-clock times."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, DateTimeLocalField, DecimalField, FloatField, HiddenField,
-                     IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
-                     TimeField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.accounts.roles import ROLES
@@ -14,8 +27,15 @@ from core.web.forms import LongSelect
 from modules.pooling.models.equipment import CONDITION_STATES
 
 DT = "%Y-%m-%dT%H:%M"
-WEEKDAYS = [("1", _l("Monday")), ("2", _l("Tuesday")), ("3", _l("Wednesday")), ("4", _l("Thursday")),
-            ("5", _l("Friday")), ("6", _l("Saturday")), ("7", _l("Sunday"))]
+WEEKDAYS = [
+    ("1", _l("Monday")),
+    ("2", _l("Tuesday")),
+    ("3", _l("Wednesday")),
+    ("4", _l("Thursday")),
+    ("5", _l("Friday")),
+    ("6", _l("Saturday")),
+    ("7", _l("Sunday")),
+]
 STATES = {"good": _l("Good"), "worn": _l("Worn"), "damaged": _l("Damaged")}
 SCOPES = [("all", _l("All members")), ("organizations", _l("Some organizations")), ("roles", _l("Some roles"))]
 
@@ -65,8 +85,11 @@ class UnavailabilityForm(FlaskForm):
 
 class EquipmentForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    category = StringField(_l("Category"), validators=[DataRequired(), Length(max=80)],
-                           description=_l("e.g. vehicle, trailer, baler, stand, tools"))
+    category = StringField(
+        _l("Category"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("e.g. vehicle, trailer, baler, stand, tools"),
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     photo = FileField(_l("Photo"))
     organization_id = SelectField(_l("Owner organization"), coerce=int, choices=[])
@@ -77,21 +100,30 @@ class EquipmentForm(FlaskForm):
     booking_scope = SelectField(_l("Who may book"), choices=SCOPES)
     allowed_org_ids = SelectMultipleField(_l("Organizations allowed"), coerce=int, choices=[])
     allowed_roles = SelectMultipleField(_l("Roles allowed"), choices=[(k, v) for k, v in ROLES.items()])
-    min_hours = IntegerField(_l("Minimum duration (hours)"), default=1, validators=[InputRequired(), NumberRange(min=0)])
-    max_hours = IntegerField(_l("Maximum duration (hours)"), default=168,
-                             validators=[InputRequired(), NumberRange(min=1, max=24 * 92)])
+    min_hours = IntegerField(
+        _l("Minimum duration (hours)"), default=1, validators=[InputRequired(), NumberRange(min=0)]
+    )
+    max_hours = IntegerField(
+        _l("Maximum duration (hours)"), default=168, validators=[InputRequired(), NumberRange(min=1, max=24 * 92)]
+    )
     lead_hours = IntegerField(_l("Lead time (hours)"), default=0, validators=[InputRequired(), NumberRange(min=0)])
-    buffer_minutes = IntegerField(_l("Buffer between bookings (minutes)"), default=0,
-                                  validators=[InputRequired(), NumberRange(min=0, max=7 * 24 * 60)])
+    buffer_minutes = IntegerField(
+        _l("Buffer between bookings (minutes)"),
+        default=0,
+        validators=[InputRequired(), NumberRange(min=0, max=7 * 24 * 60)],
+    )
     approval_required = BooleanField(_l("Bookings need the owner's approval"))
     fee_per_day = DecimalField(_l("Fee per day (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)])
-    fee_per_half_day = DecimalField(_l("Fee per half-day (€)"), places=2, default=0,
-                                    validators=[Optional(), NumberRange(min=0)])
+    fee_per_half_day = DecimalField(
+        _l("Fee per half-day (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)]
+    )
     deposit = DecimalField(_l("Deposit (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)])
-    quota_bookings_per_month = IntegerField(_l("Quota: bookings per organization per month"),
-                                            validators=[Optional(), NumberRange(min=1)])
-    quota_days_per_month = IntegerField(_l("Quota: days per organization per month"),
-                                        validators=[Optional(), NumberRange(min=1)])
+    quota_bookings_per_month = IntegerField(
+        _l("Quota: bookings per organization per month"), validators=[Optional(), NumberRange(min=1)]
+    )
+    quota_days_per_month = IntegerField(
+        _l("Quota: days per organization per month"), validators=[Optional(), NumberRange(min=1)]
+    )
     opens_at = TimeField(_l("Pick-up and return from"), validators=[Optional()])
     closes_at = TimeField(_l("Pick-up and return until"), validators=[Optional()])
     open_weekdays = SelectMultipleField(_l("Opening days"), choices=WEEKDAYS, default=[d for d, _n in WEEKDAYS])
@@ -108,13 +140,18 @@ class CampaignForm(FlaskForm):
     opens_at = DateTimeLocalField(_l("Opens"), format=DT, validators=[InputRequired()])
     deadline = DateTimeLocalField(_l("Deadline"), format=DT, validators=[InputRequired()])
     min_total_quantity = IntegerField(_l("Minimum total quantity (units)"), validators=[Optional(), NumberRange(min=0)])
-    min_total_amount = DecimalField(_l("Minimum total amount excl. VAT (€)"), places=2,
-                                    validators=[Optional(), NumberRange(min=0)])
+    min_total_amount = DecimalField(
+        _l("Minimum total amount excl. VAT (€)"), places=2, validators=[Optional(), NumberRange(min=0)]
+    )
     site_ids = SelectMultipleField(_l("Delivery sites"), coerce=int, choices=[])
     products = TextAreaField(
-        _l("Products"), validators=[DataRequired()],
-        description=_l("One product per line: reference | name | unit | pack size | VAT % | tiers, "
-                       "e.g. GANT-L | Work gloves L | pair | 10 | 20 | 1-49: 12.00; 50-199: 10.50; 200+: 9.20"))
+        _l("Products"),
+        validators=[DataRequired()],
+        description=_l(
+            "One product per line: reference | name | unit | pack size | VAT % | tiers, "
+            "e.g. GANT-L | Work gloves L | pair | 10 | 20 | 1-49: 12.00; 50-199: 10.50; 200+: 9.20"
+        ),
+    )
     submit = SubmitField(_l("Create the campaign"))
 
 

@@ -1,4 +1,5 @@
 """Scheduled work of the pooling module; each function is idempotent."""
+
 from __future__ import annotations
 
 from modules.pooling.services import handover, purchases

@@ -1,5 +1,6 @@
 """Training: courses, trainers, sessions with seats and a FIFO waiting list, attendance per
 half-day, certificates, surveys, and the trainer's fee split through the ledger."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -79,6 +80,8 @@ def erp_demo_data(demo):
 def erp_observatory_indicators(start, end, organization_ids):
     from modules.training.services.feedback import hours_per_organization
 
-    return [Indicator("training.hours", _l("Training hours attended"), "h",
-                      hours_per_organization(start, end, organization_ids))]
-
+    return [
+        Indicator(
+            "training.hours", _l("Training hours attended"), "h", hours_per_organization(start, end, organization_ids)
+        )
+    ]

@@ -1,5 +1,6 @@
 """/api/v1/training: catalogue, sessions, enrolment, waiting list, attendance, certificate check.
 Handlers call the same services as the pages; errors come back as problem+json."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -16,8 +17,12 @@ from modules.training.services import attendance, enrolment
 from modules.training.services.common import get_enrolment, get_session
 from modules.training.views.helpers import visible_enrolments
 
-blp = Blueprint("training_api", __name__, url_prefix="/api/v1/training",
-                description="Training courses, sessions, enrolments, waiting lists and certificates")
+blp = Blueprint(
+    "training_api",
+    __name__,
+    url_prefix="/api/v1/training",
+    description="Training courses, sessions, enrolments, waiting lists and certificates",
+)
 
 
 class CourseSchema(ma.Schema):
@@ -84,8 +89,9 @@ class EnrolmentSchema(ma.Schema):
 
 class EnrolSchema(ma.Schema):
     organization_id = Id(required=True, metadata={"example": 3})
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
-                            metadata={"example": "Karim Benali"})
+    name = ma.fields.String(
+        required=True, validate=ma.validate.Length(min=1, max=200), metadata={"example": "Karim Benali"}
+    )
     email = ma.fields.Email(required=True, metadata={"example": "karim@ressourcerie.example"})
     volunteer = ma.fields.Boolean(load_default=False)
 
@@ -96,9 +102,12 @@ class MarkSchema(ma.Schema):
 
 
 class AttendanceSchema(ma.Schema):
-    marks = ma.fields.List(ma.fields.Nested(MarkSchema), required=True,
-                           validate=ma.validate.Length(min=1, max=500),
-                           metadata={"example": [{"enrolment_id": 7, "present": True}]})
+    marks = ma.fields.List(
+        ma.fields.Nested(MarkSchema),
+        required=True,
+        validate=ma.validate.Length(min=1, max=500),
+        metadata={"example": [{"enrolment_id": 7, "present": True}]},
+    )
 
 
 class AttendanceResultSchema(ma.Schema):
@@ -132,9 +141,11 @@ def list_courses(args):
 @require("training.view")
 def list_sessions(args):
     """Upcoming sessions (not cancelled, not over), soonest first."""
-    stmt = (db.select(TrainingSession).where(TrainingSession.status != SESSION_CANCELLED,
-                                             TrainingSession.ends_at > utcnow())
-            .order_by(TrainingSession.starts_at, TrainingSession.id))
+    stmt = (
+        db.select(TrainingSession)
+        .where(TrainingSession.status != SESSION_CANCELLED, TrainingSession.ends_at > utcnow())
+        .order_by(TrainingSession.starts_at, TrainingSession.id)
+    )
     return paginate(stmt, args["page"], args["per_page"])
 
 
@@ -161,8 +172,9 @@ def list_enrolments(session_id):
 @require("training.enrol")
 def enrol(data, session_id):
     """Enrol a person: a seat if one is free within the cap, else the end of the waiting list."""
-    item = enrolment.enrol(current_user, session_id, data["organization_id"], data["name"], data["email"],
-                           data["volunteer"])
+    item = enrolment.enrol(
+        current_user, session_id, data["organization_id"], data["name"], data["email"], data["volunteer"]
+    )
     db.session.commit()
     return item
 
@@ -209,8 +221,9 @@ def get_one_enrolment(enrolment_id):
 @require()
 def put_attendance(data, slot_id):
     """Mark participants present or absent for one half-day (trainer of the session or coordinator)."""
-    marked = attendance.record_attendance(current_user, slot_id, {m["enrolment_id"]: m["present"]
-                                                                  for m in data["marks"]})
+    marked = attendance.record_attendance(
+        current_user, slot_id, {m["enrolment_id"]: m["present"] for m in data["marks"]}
+    )
     db.session.commit()
     return {"marked": marked}
 
@@ -222,4 +235,3 @@ def put_attendance(data, slot_id):
 def verify_certificate(code):
     """Public: check a certificate's verification code (no token needed)."""
     return attendance.find_certificate(code)
-

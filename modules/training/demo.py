@@ -1,5 +1,6 @@
 """Demo data: a national-network trainer, three courses, a past session with attendance and
 certificates, an upcoming full session with a waiting list, one below its minimum near go/no-go."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -35,16 +36,36 @@ def _slots(first_day, days: int) -> list[tuple[datetime, datetime]]:
     return slots
 
 
-def _session(admin, demo, course, trainer, host_key: str, first_day, seats: int, minimum: int, go_days_before: int,
-             cap: int | None = None) -> TrainingSession:
+def _session(
+    admin,
+    demo,
+    course,
+    trainer,
+    host_key: str,
+    first_day,
+    seats: int,
+    minimum: int,
+    go_days_before: int,
+    cap: int | None = None,
+) -> TrainingSession:
     host = demo.members[host_key]
     slots = _slots(first_day, 2)
-    return catalogue.create_session(admin, catalogue.SessionData(
-        course_id=course.id, trainer_id=trainer.id, host_organization_id=host.id,
-        payee_organization_id=demo.network.id, address=host.address or host.city, seats=seats,
-        min_participants=minimum, go_no_go_at=slots[0][0] - timedelta(days=go_days_before), slots=slots,
-        cap_per_org=cap, costs=Decimal("180.00"),
-    ))
+    return catalogue.create_session(
+        admin,
+        catalogue.SessionData(
+            course_id=course.id,
+            trainer_id=trainer.id,
+            host_organization_id=host.id,
+            payee_organization_id=demo.network.id,
+            address=host.address or host.city,
+            seats=seats,
+            min_participants=minimum,
+            go_no_go_at=slots[0][0] - timedelta(days=go_days_before),
+            slots=slots,
+            cap_per_org=cap,
+            costs=Decimal("180.00"),
+        ),
+    )
 
 
 def _enrol(admin, demo, session: TrainingSession, people) -> None:
@@ -66,20 +87,41 @@ def _move_to_past(session: TrainingSession, days: int) -> None:
 def load(demo) -> None:
     admin = demo.users["coordination"]
     trainer = catalogue.save_trainer(
-        admin, name="Hélène Roux", email="formatrice@ressourceries.example", user_id=demo.users["formatrice"].id,
-        organization_id=demo.partners["national"].id, internal=False,
+        admin,
+        name="Hélène Roux",
+        email="formatrice@ressourceries.example",
+        user_id=demo.users["formatrice"].id,
+        organization_id=demo.partners["national"].id,
+        internal=False,
         bio="Formatrice du réseau national depuis 2015 : valorisation, vente, accueil des publics.",
-        daily_fee=Decimal("950.00"), travel_costs=Decimal("320.00"))
+        daily_fee=Decimal("950.00"),
+        travel_costs=Decimal("320.00"),
+    )
     courses = [
-        catalogue.save_course(admin, title=title, duration_hours=Decimal("14"), objectives=objectives,
-                              programme=programme, audience="Salariés et bénévoles des ressourceries")
+        catalogue.save_course(
+            admin,
+            title=title,
+            duration_hours=Decimal("14"),
+            objectives=objectives,
+            programme=programme,
+            audience="Salariés et bénévoles des ressourceries",
+        )
         for title, objectives, programme in [
-            ("Valoriser le textile", "Trier, préparer et mettre en valeur les textiles de réemploi.",
-             "Jour 1 : tri et qualité. Jour 2 : mise en rayon et prix."),
-            ("Accueillir et conseiller en boutique solidaire", "Accueillir tous les publics et conseiller.",
-             "Jour 1 : posture d'accueil. Jour 2 : gestion des situations difficiles."),
-            ("Sécurité et gestes et postures en atelier", "Prévenir les risques en collecte et en atelier.",
-             "Jour 1 : manutention. Jour 2 : outillage et équipements."),
+            (
+                "Valoriser le textile",
+                "Trier, préparer et mettre en valeur les textiles de réemploi.",
+                "Jour 1 : tri et qualité. Jour 2 : mise en rayon et prix.",
+            ),
+            (
+                "Accueillir et conseiller en boutique solidaire",
+                "Accueillir tous les publics et conseiller.",
+                "Jour 1 : posture d'accueil. Jour 2 : gestion des situations difficiles.",
+            ),
+            (
+                "Sécurité et gestes et postures en atelier",
+                "Prévenir les risques en collecte et en atelier.",
+                "Jour 1 : manutention. Jour 2 : outillage et équipements.",
+            ),
         ]
     ]
     start = today()
@@ -98,7 +140,10 @@ def load(demo) -> None:
     low = _session(admin, demo, courses[2], trainer, "limoges", start + timedelta(days=9), 12, 6, 7)
     _enrol(admin, demo, low, PEOPLE[6:9])
 
-    for key, people_count, months, places in [("blois", 3, [3, 4], "Blois, Tours"), ("vendome", 2, [4], "Tours"),
-                                              ("chartres", 4, [3, 10], "Chartres, Orléans")]:
+    for key, people_count, months, places in [
+        ("blois", 3, [3, 4], "Blois, Tours"),
+        ("vendome", 2, [4], "Tours"),
+        ("chartres", 4, [3, 10], "Chartres, Orléans"),
+    ]:
         feedback.register_interest(admin, courses[2].id, demo.members[key].id, people_count, months, places)
     db.session.commit()

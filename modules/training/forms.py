@@ -1,4 +1,5 @@
 """Forms of the training pages. Rules live in the services; forms only parse and check types."""
+
 from __future__ import annotations
 
 import re
@@ -6,15 +7,43 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, EmailField, IntegerField, RadioField,
-                     SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.clock import from_local
 
-MONTHS = [(str(i), label) for i, label in enumerate([
-    _l("January"), _l("February"), _l("March"), _l("April"), _l("May"), _l("June"), _l("July"),
-    _l("August"), _l("September"), _l("October"), _l("November"), _l("December")], start=1)]
+MONTHS = [
+    (str(i), label)
+    for i, label in enumerate(
+        [
+            _l("January"),
+            _l("February"),
+            _l("March"),
+            _l("April"),
+            _l("May"),
+            _l("June"),
+            _l("July"),
+            _l("August"),
+            _l("September"),
+            _l("October"),
+            _l("November"),
+            _l("December"),
+        ],
+        start=1,
+    )
+]
 RATINGS = [(str(i), str(i)) for i in range(1, 6)]
 SLOT_LINE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})\s+(\d{1,2}[:h]\d{2})\s*-\s*(\d{1,2}[:h]\d{2})\s*$")
 
@@ -47,8 +76,9 @@ class TrainerForm(FlaskForm):
     internal = BooleanField(_l("Internal trainer (from the regional network)"))
     bio = TextAreaField(_l("Biography"), validators=[Optional(), Length(max=5000)])
     daily_fee = DecimalField(_l("Daily fee (€)"), places=2, validators=[InputRequired(), NumberRange(min=0)])
-    travel_costs = DecimalField(_l("Travel costs per session (€)"), places=2,
-                                validators=[InputRequired(), NumberRange(min=0)])
+    travel_costs = DecimalField(
+        _l("Travel costs per session (€)"), places=2, validators=[InputRequired(), NumberRange(min=0)]
+    )
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 
@@ -57,8 +87,9 @@ class CourseForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     objectives = TextAreaField(_l("Objectives"), validators=[Optional(), Length(max=10000)])
     programme = TextAreaField(_l("Programme"), validators=[Optional(), Length(max=10000)])
-    duration_hours = DecimalField(_l("Duration (hours)"), places=1,
-                                  validators=[InputRequired(), NumberRange(min=0.5, max=500)])
+    duration_hours = DecimalField(
+        _l("Duration (hours)"), places=1, validators=[InputRequired(), NumberRange(min=0.5, max=500)]
+    )
     prerequisites = TextAreaField(_l("Prerequisites"), validators=[Optional(), Length(max=10000)])
     audience = TextAreaField(_l("Audience"), validators=[Optional(), Length(max=10000)])
     active = BooleanField(_l("Active"), default=True)
@@ -70,30 +101,60 @@ class SessionForm(FlaskForm):
     trainer_id = SelectField(_l("Trainer"), coerce=int, validators=[InputRequired()])
     host_organization_id = SelectField(_l("Host site"), coerce=int, validators=[InputRequired()])
     address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
-    slots = TextAreaField(_l("Half-days"), validators=[DataRequired()],
-                          description=_l("One half-day per line, Paris time, e.g. 2026-12-03 09:00-12:30."))
+    slots = TextAreaField(
+        _l("Half-days"),
+        validators=[DataRequired()],
+        description=_l("One half-day per line, Paris time, e.g. 2026-12-03 09:00-12:30."),
+    )
     seats = IntegerField(_l("Seats"), validators=[InputRequired(), NumberRange(min=1, max=500)])
     min_participants = IntegerField(_l("Minimum participants"), validators=[InputRequired(), NumberRange(min=1)])
-    cap_per_org = IntegerField(_l("Cap per organization"), validators=[Optional(), NumberRange(min=1)],
-                               description=_l("Leave empty for no cap. The cap counts the waiting list."))
+    cap_per_org = IntegerField(
+        _l("Cap per organization"),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l("Leave empty for no cap. The cap counts the waiting list."),
+    )
     go_no_go_at = DateTimeLocalField(_l("Go/no-go date"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    price_model = RadioField(_l("Price model"), choices=[
-        ("split", _l("Trainer's fee and costs split pro rata of participants")),
-        ("fixed", _l("Fixed price per participant"))], default="split")
-    trainer_fee = DecimalField(_l("Trainer's fee (€)"), places=2, validators=[Optional(), NumberRange(min=0)],
-                               description=_l("Empty: the trainer's daily fee per two half-days plus travel."))
+    price_model = RadioField(
+        _l("Price model"),
+        choices=[
+            ("split", _l("Trainer's fee and costs split pro rata of participants")),
+            ("fixed", _l("Fixed price per participant")),
+        ],
+        default="split",
+    )
+    trainer_fee = DecimalField(
+        _l("Trainer's fee (€)"),
+        places=2,
+        validators=[Optional(), NumberRange(min=0)],
+        description=_l("Empty: the trainer's daily fee per two half-days plus travel."),
+    )
     costs = DecimalField(_l("Other costs (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)])
-    fixed_price = DecimalField(_l("Fixed price per participant (€)"), places=2,
-                               validators=[Optional(), NumberRange(min=0)])
-    payee_organization_id = SelectField(_l("Organization that pays the trainer"), coerce=int,
-                                        validators=[InputRequired()])
-    offer_hours = IntegerField(_l("Hours to confirm a freed seat"), default=48,
-                               validators=[InputRequired(), NumberRange(min=1, max=336)])
+    fixed_price = DecimalField(
+        _l("Fixed price per participant (€)"), places=2, validators=[Optional(), NumberRange(min=0)]
+    )
+    payee_organization_id = SelectField(
+        _l("Organization that pays the trainer"), coerce=int, validators=[InputRequired()]
+    )
+    offer_hours = IntegerField(
+        _l("Hours to confirm a freed seat"), default=48, validators=[InputRequired(), NumberRange(min=1, max=336)]
+    )
     submit = SubmitField(_l("Save"))
 
-    EDITABLE = ("course_id", "trainer_id", "host_organization_id", "address", "seats", "min_participants",
-                "cap_per_org", "price_model", "trainer_fee", "costs", "fixed_price", "payee_organization_id",
-                "offer_hours")
+    EDITABLE = (
+        "course_id",
+        "trainer_id",
+        "host_organization_id",
+        "address",
+        "seats",
+        "min_participants",
+        "cap_per_org",
+        "price_model",
+        "trainer_fee",
+        "costs",
+        "fixed_price",
+        "payee_organization_id",
+        "offer_hours",
+    )
 
     def validate_slots(self, field):
         self.parsed_slots = parse_slots(field.data)
@@ -123,10 +184,10 @@ class InterestForm(FlaskForm):
 
 
 class SurveyForm(FlaskForm):
-    overall = RadioField(_l("Overall, how satisfied are you? (1 to 5)"), choices=RATINGS,
-                         validators=[InputRequired()])
-    content = RadioField(_l("Was the content useful for your work? (1 to 5)"), choices=RATINGS,
-                         validators=[InputRequired()])
+    overall = RadioField(_l("Overall, how satisfied are you? (1 to 5)"), choices=RATINGS, validators=[InputRequired()])
+    content = RadioField(
+        _l("Was the content useful for your work? (1 to 5)"), choices=RATINGS, validators=[InputRequired()]
+    )
     trainer = RadioField(_l("How was the trainer? (1 to 5)"), choices=RATINGS, validators=[InputRequired()])
     comment = TextAreaField(_l("Comments"), validators=[Optional(), Length(max=3000)])
     submit = SubmitField(_l("Send"))

@@ -1,5 +1,6 @@
 """Scheduled work: deadlines (offers, go/no-go), reminders before a session, surveys after it.
 Each job is idempotent: a flag or a state change records what was done."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,10 +19,18 @@ def apply_deadlines() -> None:
 
 def send_reminders() -> None:
     now = utcnow()
-    due = db.session.scalars(db.select(Enrolment).join(TrainingSession).where(
-        TrainingSession.status == CONFIRMED, TrainingSession.starts_at > now,
-        TrainingSession.starts_at <= now + REMIND_BEFORE, Enrolment.status == ENROLLED,
-        Enrolment.reminder_sent_at.is_(None)).order_by(Enrolment.id))
+    due = db.session.scalars(
+        db.select(Enrolment)
+        .join(TrainingSession)
+        .where(
+            TrainingSession.status == CONFIRMED,
+            TrainingSession.starts_at > now,
+            TrainingSession.starts_at <= now + REMIND_BEFORE,
+            Enrolment.status == ENROLLED,
+            Enrolment.reminder_sent_at.is_(None),
+        )
+        .order_by(Enrolment.id)
+    )
     for item in list(due):
         notify.reminder(item)
 

@@ -1,5 +1,6 @@
 """Trainers, courses, sessions over half-day slots, enrolments with a FIFO waiting list,
 attendance per slot, certificates, interest and the satisfaction survey."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -139,7 +140,10 @@ class Enrolment(db.Model):
         CheckConstraint("status <> 'offered' OR offer_expires_at IS NOT NULL", name="offer"),
         # One live enrolment per person and session, whatever the race.
         Index(
-            "uq_training_enrolment_live", "session_id", "email", unique=True,
+            "uq_training_enrolment_live",
+            "session_id",
+            "email",
+            unique=True,
             sqlite_where=text("status IN ('enrolled', 'offered', 'waiting')"),
             postgresql_where=text("status IN ('enrolled', 'offered', 'waiting')"),
         ),
@@ -223,8 +227,9 @@ class Interest(db.Model):
 class SurveyResponse(db.Model):
     __tablename__ = "training_survey_response"
     __table_args__ = (
-        CheckConstraint("overall BETWEEN 1 AND 5 AND content BETWEEN 1 AND 5 AND trainer BETWEEN 1 AND 5",
-                        name="ratings"),
+        CheckConstraint(
+            "overall BETWEEN 1 AND 5 AND content BETWEEN 1 AND 5 AND trainer BETWEEN 1 AND 5", name="ratings"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,7 @@
 """Playwright with Debian's chromium against the app served on 127.0.0.1 with the demo network.
 
 Skipped with a clear message only when chromium is truly absent (`.ci/run` installs it)."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,9 +16,14 @@ from core.extensions import db
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
-
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def pytest_collection_modifyitems(items):
@@ -73,10 +79,18 @@ def _checked_page(browser, phone: bool = False):
     # CSP violations and any resource answering with an error; a request the browser abandons
     # when a test navigates on is not the app's fault. 422 is a refused form shown again with its
     # errors, on purpose.
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and "Content Security Policy" in msg.text else None)
-    page.on("response", lambda response: errors.append(f"{response.status} {response.url}")
-            if response.status >= 400 and response.status != 422 else None)
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" and "Content Security Policy" in msg.text else None,
+    )
+    page.on(
+        "response",
+        lambda response: (
+            errors.append(f"{response.status} {response.url}")
+            if response.status >= 400 and response.status != 422
+            else None
+        ),
+    )
     return context, page, errors
 
 
@@ -133,8 +147,11 @@ def check_accessibility(page) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    bad = [f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
-           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert bad == [], f"{page.url}: {bad}"
 
 

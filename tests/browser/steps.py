@@ -1,4 +1,5 @@
 """Small steps shared by the incubation and governance journeys."""
+
 from __future__ import annotations
 
 from tests.browser.conftest import check_accessibility, log_in, switch_language

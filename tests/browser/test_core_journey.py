@@ -1,4 +1,5 @@
 """Core journey in a real browser: log in, switch language, dashboard, calendar, profile, log out."""
+
 from tests.browser.conftest import check_accessibility, log_in, screenshot
 
 
@@ -15,8 +16,18 @@ def test_admin_journey_in_both_languages(page, site):
     assert "Hello Claire Martin" in page.locator("h1").inner_text()
     check_accessibility(page)
     screenshot(page, "dashboard-admin-en")
-    for path in ("/calendar", "/calendar?view=list", "/profile", "/admin/modules", "/admin/organizations",
-                 "/admin/users", "/admin/ledger", "/admin/audit", "/admin/jobs", "/api-docs"):
+    for path in (
+        "/calendar",
+        "/calendar?view=list",
+        "/profile",
+        "/admin/modules",
+        "/admin/organizations",
+        "/admin/users",
+        "/admin/ledger",
+        "/admin/audit",
+        "/admin/jobs",
+        "/api-docs",
+    ):
         page.goto(f"{site}{path}")
         assert page.locator("h1").count() == 1
         check_accessibility(page)

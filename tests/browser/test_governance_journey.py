@@ -2,6 +2,7 @@
 poll, the treasurer gives her proxy to the secretary, the president opens the vote, everyone votes (the
 secretary twice, once through the proxy), the president closes it once every seat has voted, and the results
 (chart with its table) and the minutes PDF are published."""
+
 from __future__ import annotations
 
 import csv
@@ -18,20 +19,44 @@ from tests.browser.steps import flash, person, visit
 BUREAU = "Bureau"  # Paul Lefèvre (bureau) president, Marie Dubois (bureau2), Thomas Petit (bureau3)
 QUESTION = {"fr": "Adhérer à la charte régionale du réemploi ?", "en": "Sign the regional reuse charter?"}
 TEXT = {
-    "fr": {"create": "Créer un scrutin", "publish": "Publier", "give": "Donner pouvoir",
-           "proxy_recorded": "Le pouvoir est enregistré.", "open": "Ouvrir le vote maintenant",
-           "opened": "Le scrutin est ouvert", "vote": "Voter", "yes": "Oui", "no": "Non",
-           "recorded": "Votre bulletin est enregistré.", "by_proxy": "par pouvoir",
-           "close": "Clore le vote et publier les résultats", "closed": "Le scrutin est clos",
-           "adopted": "La résolution est adoptée.", "table": "Afficher les chiffres sous forme de tableau",
-           "minutes": "Procès-verbal du vote (PDF)", "csv": "Bulletins en CSV"},
-    "en": {"create": "Create a poll", "publish": "Publish", "give": "Give the proxy",
-           "proxy_recorded": "The proxy is recorded.", "open": "Open the vote now",
-           "opened": "The poll is open", "vote": "Vote", "yes": "Yes", "no": "No",
-           "recorded": "Your ballot is recorded.", "by_proxy": "by proxy",
-           "close": "Close the vote and publish the results", "closed": "The poll is closed",
-           "adopted": "The motion is adopted.", "table": "Show the figures as a table",
-           "minutes": "Minutes of the vote (PDF)", "csv": "Ballots as CSV"},
+    "fr": {
+        "create": "Créer un scrutin",
+        "publish": "Publier",
+        "give": "Donner pouvoir",
+        "proxy_recorded": "Le pouvoir est enregistré.",
+        "open": "Ouvrir le vote maintenant",
+        "opened": "Le scrutin est ouvert",
+        "vote": "Voter",
+        "yes": "Oui",
+        "no": "Non",
+        "recorded": "Votre bulletin est enregistré.",
+        "by_proxy": "par pouvoir",
+        "close": "Clore le vote et publier les résultats",
+        "closed": "Le scrutin est clos",
+        "adopted": "La résolution est adoptée.",
+        "table": "Afficher les chiffres sous forme de tableau",
+        "minutes": "Procès-verbal du vote (PDF)",
+        "csv": "Bulletins en CSV",
+    },
+    "en": {
+        "create": "Create a poll",
+        "publish": "Publish",
+        "give": "Give the proxy",
+        "proxy_recorded": "The proxy is recorded.",
+        "open": "Open the vote now",
+        "opened": "The poll is open",
+        "vote": "Vote",
+        "yes": "Yes",
+        "no": "No",
+        "recorded": "Your ballot is recorded.",
+        "by_proxy": "by proxy",
+        "close": "Close the vote and publish the results",
+        "closed": "The poll is closed",
+        "adopted": "The motion is adopted.",
+        "table": "Show the figures as a table",
+        "minutes": "Minutes of the vote (PDF)",
+        "csv": "Ballots as CSV",
+    },
 }
 
 
@@ -136,4 +161,5 @@ def test_a_bureau_vote_from_the_draft_to_the_minutes(page, other_page, site, lan
     ballots = page.request.get(site + page.get_by_role("link", name=text["csv"]).get_attribute("href"))
     rows = list(csv.DictReader(io.StringIO(ballots.text())))
     assert ballots.ok and {row["receipt"]: row["choice"] for row in rows} == dict(
-        zip(receipts, ['"yes"', '"no"', '"yes"']))
+        zip(receipts, ['"yes"', '"no"', '"yes"'])
+    )

@@ -1,6 +1,7 @@
 """A project holder's journey in a real browser, in French and in English: sign up, confirm the e-mail
 address from the message received over SMTP, apply to a track, get accepted by the coordinator, request
 an immersion accepted by the host site's referent, hand in a milestone with its document, read the timeline."""
+
 from __future__ import annotations
 
 import re
@@ -13,29 +14,56 @@ from tests.browser.conftest import screenshot, switch_language
 from tests.browser.steps import flash, person, visit
 
 TEXT = {
-    "fr": {"signup": "S'inscrire comme porteur de projet", "check": "Consultez vos courriels",
-           "confirmed": "Votre adresse de courriel est confirmée.", "apply": "Candidater",
-           "sent": "Votre candidature est envoyée.", "review": "Examiner la candidature",
-           "decided": "La décision est envoyée.", "on_track": "en parcours",
-           "request": "Demander un accueil", "requested": "Votre demande est envoyée au référent.",
-           "immersion": "Immersion (une période)", "accepted": "L'accueil est accepté.",
-           "submitted": "Le jalon est remis à vos accompagnateurs.", "timeline": "Chronologie",
-           "application_sent": "Candidature envoyée", "accept": "Accepter",
-           "mail_subject": "Confirmez votre adresse de courriel", "your_project": "Votre projet : pas encore candidat",
-           "to_review": re.compile(r"\d+ candidatures? à examiner"), "to_answer": "1 demande d'accueil à traiter"},
-    "en": {"signup": "Sign up as a project holder", "check": "Check your e-mail",
-           "confirmed": "Your e-mail address is confirmed.", "apply": "Apply",
-           "sent": "Your application is sent.", "review": "Review the application",
-           "decided": "The decision is sent.", "on_track": "on the track",
-           "request": "Request a placement", "requested": "Your request is sent to the referent.",
-           "immersion": "Immersion (a period)", "accepted": "The placement is accepted.",
-           "submitted": "The milestone is submitted to your coaches.", "timeline": "Timeline",
-           "application_sent": "Application sent", "accept": "Accept",
-           "mail_subject": "Confirm your e-mail address", "your_project": "Your project: not applied yet",
-           "to_review": re.compile(r"\d+ applications? to review"), "to_answer": "1 placement request to answer"},
+    "fr": {
+        "signup": "S'inscrire comme porteur de projet",
+        "check": "Consultez vos courriels",
+        "confirmed": "Votre adresse de courriel est confirmée.",
+        "apply": "Candidater",
+        "sent": "Votre candidature est envoyée.",
+        "review": "Examiner la candidature",
+        "decided": "La décision est envoyée.",
+        "on_track": "en parcours",
+        "request": "Demander un accueil",
+        "requested": "Votre demande est envoyée au référent.",
+        "immersion": "Immersion (une période)",
+        "accepted": "L'accueil est accepté.",
+        "submitted": "Le jalon est remis à vos accompagnateurs.",
+        "timeline": "Chronologie",
+        "application_sent": "Candidature envoyée",
+        "accept": "Accepter",
+        "mail_subject": "Confirmez votre adresse de courriel",
+        "your_project": "Votre projet : pas encore candidat",
+        "to_review": re.compile(r"\d+ candidatures? à examiner"),
+        "to_answer": "1 demande d'accueil à traiter",
+    },
+    "en": {
+        "signup": "Sign up as a project holder",
+        "check": "Check your e-mail",
+        "confirmed": "Your e-mail address is confirmed.",
+        "apply": "Apply",
+        "sent": "Your application is sent.",
+        "review": "Review the application",
+        "decided": "The decision is sent.",
+        "on_track": "on the track",
+        "request": "Request a placement",
+        "requested": "Your request is sent to the referent.",
+        "immersion": "Immersion (a period)",
+        "accepted": "The placement is accepted.",
+        "submitted": "The milestone is submitted to your coaches.",
+        "timeline": "Timeline",
+        "application_sent": "Application sent",
+        "accept": "Accept",
+        "mail_subject": "Confirm your e-mail address",
+        "your_project": "Your project: not applied yet",
+        "to_review": re.compile(r"\d+ applications? to review"),
+        "to_answer": "1 placement request to answer",
+    },
 }
-HOLDER = {"name": "Zoé Lemaire", "project": "Projet de ressourcerie à Saint-Amand",
-          "territory": "Saint-Amand-Montrond (Cher)"}
+HOLDER = {
+    "name": "Zoé Lemaire",
+    "project": "Projet de ressourcerie à Saint-Amand",
+    "territory": "Saint-Amand-Montrond (Cher)",
+}
 PASSWORD = "Réemploi-2026!"
 
 

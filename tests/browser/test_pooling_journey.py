@@ -1,6 +1,7 @@
 """Shared equipment in a real browser, in French and in English, from the demo network: a member's
 staff member finds a van free next Tuesday to Thursday, books it, sees it in their calendar and
 iCal feed, and hands it over on a phone."""
+
 from __future__ import annotations
 
 import re
@@ -15,22 +16,54 @@ from tests.browser.conftest import check_accessibility, fits_the_screen, log_in,
 
 VAN = "Camion 20 m³ avec hayon"
 TEXT = {
-    "fr": {"search_title": "Trouver du matériel partagé", "from": "Libre du", "until": "Jusqu’au",
-           "category": "Catégorie", "search": "Rechercher", "free": "Libre", "book_link": "Réserver ces dates",
-           "book": "Réserver", "pick_up_at": "Retrait", "requested": "En attente de validation", "approve": "Valider",
-           "approved": "La réservation est validée.", "create_feed": "Créer mon adresse de flux",
-           "pick_up": "Retrait : état des lieux", "record_pick_up": "Enregistrer le retrait",
-           "return": "Retour : état des lieux", "record_return": "Enregistrer le retour",
-           "worn": "Usé", "comment": "Commentaire", "picked_up": "Retiré : bonne utilisation !",
-           "returned": "Rendu. Merci !", "too_early": "Le retrait ouvre le"},
-    "en": {"search_title": "Find shared equipment", "from": "Free from", "until": "Until",
-           "category": "Category", "search": "Search", "free": "Free", "book_link": "Book these dates",
-           "book": "Book", "pick_up_at": "Pick-up", "requested": "Waiting for approval", "approve": "Approve",
-           "approved": "The booking is approved.", "create_feed": "Create my feed address",
-           "pick_up": "Pick-up: condition report", "record_pick_up": "Record the pick-up",
-           "return": "Return: condition report", "record_return": "Record the return",
-           "worn": "Worn", "comment": "Comment", "picked_up": "Picked up: have a good use.",
-           "returned": "Returned. Thank you!", "too_early": "Pick-up opens on"},
+    "fr": {
+        "search_title": "Trouver du matériel partagé",
+        "from": "Libre du",
+        "until": "Jusqu’au",
+        "category": "Catégorie",
+        "search": "Rechercher",
+        "free": "Libre",
+        "book_link": "Réserver ces dates",
+        "book": "Réserver",
+        "pick_up_at": "Retrait",
+        "requested": "En attente de validation",
+        "approve": "Valider",
+        "approved": "La réservation est validée.",
+        "create_feed": "Créer mon adresse de flux",
+        "pick_up": "Retrait : état des lieux",
+        "record_pick_up": "Enregistrer le retrait",
+        "return": "Retour : état des lieux",
+        "record_return": "Enregistrer le retour",
+        "worn": "Usé",
+        "comment": "Commentaire",
+        "picked_up": "Retiré : bonne utilisation !",
+        "returned": "Rendu. Merci !",
+        "too_early": "Le retrait ouvre le",
+    },
+    "en": {
+        "search_title": "Find shared equipment",
+        "from": "Free from",
+        "until": "Until",
+        "category": "Category",
+        "search": "Search",
+        "free": "Free",
+        "book_link": "Book these dates",
+        "book": "Book",
+        "pick_up_at": "Pick-up",
+        "requested": "Waiting for approval",
+        "approve": "Approve",
+        "approved": "The booking is approved.",
+        "create_feed": "Create my feed address",
+        "pick_up": "Pick-up: condition report",
+        "record_pick_up": "Record the pick-up",
+        "return": "Return: condition report",
+        "record_return": "Record the return",
+        "worn": "Worn",
+        "comment": "Comment",
+        "picked_up": "Picked up: have a good use.",
+        "returned": "Returned. Thank you!",
+        "too_early": "Pick-up opens on",
+    },
 }
 
 
@@ -100,8 +133,9 @@ def test_member_staff_books_a_van_and_hands_it_over(page, other_page, site, monk
     feed = page.request.get(feed_url)
     assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
     calendar = Calendar.from_ical(feed.body())
-    [event] = [e for e in calendar.walk("VEVENT")
-               if e["UID"].startswith(f"pooling-booking-{booking_path.rsplit('/', 1)[1]}@")]
+    [event] = [
+        e for e in calendar.walk("VEVENT") if e["UID"].startswith(f"pooling-booking-{booking_path.rsplit('/', 1)[1]}@")
+    ]
     assert str(event["SUMMARY"]).startswith(f"{VAN} #1")
     assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (at(tuesday, 9), at(thursday, 18))
 

@@ -1,6 +1,7 @@
 """The coordinator's group purchase reaches its next price tier, in a real browser, in French and
 in English: from the demo campaign (gloves at 180 units, the 200+ tier 20 units away), a member's
 manager pledges, is told of a wrong quantity on the field, then pushes the network past the tier."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,14 +10,30 @@ from tests.browser.conftest import check_accessibility, log_in, screenshot, swit
 
 CAMPAIGN = "Gants et vêtements de travail 2027"
 TEXT = {
-    "fr": {"search": "Rechercher", "quantity": "Quantité", "save": "Enregistrer mon engagement",
-           "to_go": "encore 20 unités pour atteindre 3,10\u00a0€", "price": "3,60\u00a0€", "new_price": "3,10\u00a0€",
-           "best": "Meilleur prix atteint", "pack": "Ce produit est conditionné par 10",
-           "saved": "Votre engagement est enregistré.", "better": "le réseau atteint un meilleur prix"},
-    "en": {"search": "Search", "quantity": "Quantity", "save": "Save my pledge",
-           "to_go": "20 more units to reach €3.10", "price": "€3.60", "new_price": "€3.10",
-           "best": "Best price reached", "pack": "This product comes in packs of 10",
-           "saved": "Your pledge is saved.", "better": "the network reaches a better price"},
+    "fr": {
+        "search": "Rechercher",
+        "quantity": "Quantité",
+        "save": "Enregistrer mon engagement",
+        "to_go": "encore 20 unités pour atteindre 3,10\u00a0€",
+        "price": "3,60\u00a0€",
+        "new_price": "3,10\u00a0€",
+        "best": "Meilleur prix atteint",
+        "pack": "Ce produit est conditionné par 10",
+        "saved": "Votre engagement est enregistré.",
+        "better": "le réseau atteint un meilleur prix",
+    },
+    "en": {
+        "search": "Search",
+        "quantity": "Quantity",
+        "save": "Save my pledge",
+        "to_go": "20 more units to reach €3.10",
+        "price": "€3.60",
+        "new_price": "€3.10",
+        "best": "Best price reached",
+        "pack": "This product comes in packs of 10",
+        "saved": "Your pledge is saved.",
+        "better": "the network reaches a better price",
+    },
 }
 
 

@@ -2,6 +2,7 @@
 from the demo network: the coordinator schedules a session with the national network's trainer,
 two member managers enrol their people, the trainer takes attendance on a phone, and once the
 session is over the attendees download their certificates."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,26 +18,64 @@ from tests.training.conftest import shift_to_past
 
 COURSE = "Valoriser le textile"
 TEXT = {
-    "fr": {"new": "Nouvelle session", "course": "Formation", "trainer": "Formateur ou formatrice",
-           "host": "Site d'accueil", "address": "Adresse", "half_days": "Demi-journées", "seats": "Places",
-           "minimum": "Minimum de participants", "go": "Date de décision (maintien ou annulation)",
-           "save": "Enregistrer", "go_error": "La date de décision doit précéder la première demi-journée.",
-           "created": "Session créée.", "name": "Nom du participant", "email": "E-mail du participant",
-           "enrol": "Inscrire", "enrolled": "est inscrit·e.", "attendance": "Présence", "present": "Présent",
-           "absent": "Absent", "save_attendance": "Enregistrer l'appel", "saved": "Appel enregistré pour 3 personnes.",
-           "over": "Terminée", "certificates": "Attestations", "issue": "Délivrer les attestations manquantes",
-           "issued": "2 attestations délivrées et envoyées.", "never": "Jamais noté présent",
-           "download": "Télécharger (7 h)"},
-    "en": {"new": "New session", "course": "Course", "trainer": "Trainer", "host": "Host site",
-           "address": "Address", "half_days": "Half-days", "seats": "Seats", "minimum": "Minimum participants",
-           "go": "Go/no-go date", "save": "Save",
-           "go_error": "The go/no-go date must come before the first half-day.", "created": "Session created.",
-           "name": "Participant's name", "email": "Participant's e-mail", "enrol": "Enrol",
-           "enrolled": "is enrolled.", "attendance": "Attendance", "present": "Present", "absent": "Absent",
-           "save_attendance": "Save attendance", "saved": "Attendance saved for 3 people.", "over": "Over",
-           "certificates": "Certificates", "issue": "Issue the missing certificates",
-           "issued": "2 certificates issued and sent.", "never": "Never marked present",
-           "download": "Download (7 h)"},
+    "fr": {
+        "new": "Nouvelle session",
+        "course": "Formation",
+        "trainer": "Formateur ou formatrice",
+        "host": "Site d'accueil",
+        "address": "Adresse",
+        "half_days": "Demi-journées",
+        "seats": "Places",
+        "minimum": "Minimum de participants",
+        "go": "Date de décision (maintien ou annulation)",
+        "save": "Enregistrer",
+        "go_error": "La date de décision doit précéder la première demi-journée.",
+        "created": "Session créée.",
+        "name": "Nom du participant",
+        "email": "E-mail du participant",
+        "enrol": "Inscrire",
+        "enrolled": "est inscrit·e.",
+        "attendance": "Présence",
+        "present": "Présent",
+        "absent": "Absent",
+        "save_attendance": "Enregistrer l'appel",
+        "saved": "Appel enregistré pour 3 personnes.",
+        "over": "Terminée",
+        "certificates": "Attestations",
+        "issue": "Délivrer les attestations manquantes",
+        "issued": "2 attestations délivrées et envoyées.",
+        "never": "Jamais noté présent",
+        "download": "Télécharger (7 h)",
+    },
+    "en": {
+        "new": "New session",
+        "course": "Course",
+        "trainer": "Trainer",
+        "host": "Host site",
+        "address": "Address",
+        "half_days": "Half-days",
+        "seats": "Seats",
+        "minimum": "Minimum participants",
+        "go": "Go/no-go date",
+        "save": "Save",
+        "go_error": "The go/no-go date must come before the first half-day.",
+        "created": "Session created.",
+        "name": "Participant's name",
+        "email": "Participant's e-mail",
+        "enrol": "Enrol",
+        "enrolled": "is enrolled.",
+        "attendance": "Attendance",
+        "present": "Present",
+        "absent": "Absent",
+        "save_attendance": "Save attendance",
+        "saved": "Attendance saved for 3 people.",
+        "over": "Over",
+        "certificates": "Certificates",
+        "issue": "Issue the missing certificates",
+        "issued": "2 certificates issued and sent.",
+        "never": "Never marked present",
+        "download": "Download (7 h)",
+    },
 }
 
 
@@ -81,7 +120,9 @@ def test_training_session_from_creation_to_certificates(page, other_page, site, 
     page.get_by_label(t["go"], exact=True).fill(f"{first_day + timedelta(days=1):%Y-%m-%d}T09:00")
     page.get_by_role("button", name=t["save"], exact=True).click()
     go = page.get_by_label(t["go"], exact=True)
-    assert go.get_attribute("aria-invalid") == "true" and t["go_error"] in page.locator("#go_no_go_at-error").inner_text()
+    assert (
+        go.get_attribute("aria-invalid") == "true" and t["go_error"] in page.locator("#go_no_go_at-error").inner_text()
+    )
     assert page.get_by_label(t["half_days"], exact=True).input_value() == half_days
     check_accessibility(page)
     go.scroll_into_view_if_needed()
@@ -96,9 +137,13 @@ def test_training_session_from_creation_to_certificates(page, other_page, site, 
     session_id = int(session_path.rsplit("/", 1)[1])
 
     # Two member managers enrol their people from the catalogue.
-    for manager, people in (("gestion", [("Karim Benali", "equipe@ressourceries.example"),
-                                         ("Lucie Garnier", "lucie.garnier@tours.example")]),
-                            ("bureau", [("Hugo Lambert", "hugo.lambert@orleans.example")])):
+    for manager, people in (
+        (
+            "gestion",
+            [("Karim Benali", "equipe@ressourceries.example"), ("Lucie Garnier", "lucie.garnier@tours.example")],
+        ),
+        ("bureau", [("Hugo Lambert", "hugo.lambert@orleans.example")]),
+    ):
         member = other_page()
         log_in(member, site, manager)
         switch_language(member, lang)

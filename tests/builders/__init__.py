@@ -11,6 +11,7 @@ unit's poll...). So every list, seen by any of these people, gains rows with eac
 rows point at new related records (organizations, people), which is what an N+1 query needs to
 show itself.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,8 +21,15 @@ from types import SimpleNamespace
 
 from core import jobs, ledger
 from core.accounts import services as accounts
-from core.accounts.roles import (BOARD_MEMBER, HOST_REFERENT, MEMBER_MANAGER, MEMBER_STAFF, NETWORK_ADMIN,
-                                 PROJECT_HOLDER, TRAINER)
+from core.accounts.roles import (
+    BOARD_MEMBER,
+    HOST_REFERENT,
+    MEMBER_MANAGER,
+    MEMBER_STAFF,
+    NETWORK_ADMIN,
+    PROJECT_HOLDER,
+    TRAINER,
+)
 from core.extensions import db
 from core.plugins import installed_modules, registry
 
@@ -46,8 +54,15 @@ class Network:
 
     @property
     def viewers(self) -> dict:
-        return {"admin": self.admin, "manager": self.manager, "staff": self.staff, "board": self.board,
-                "trainer": self.trainer, "referent": self.referent, "holder": self.holder}
+        return {
+            "admin": self.admin,
+            "manager": self.manager,
+            "staff": self.staff,
+            "board": self.board,
+            "trainer": self.trainer,
+            "referent": self.referent,
+            "holder": self.holder,
+        }
 
     def grow(self, count: int) -> None:
         for _ in range(count):
@@ -56,9 +71,14 @@ class Network:
 
     def _add_unit(self) -> None:
         index = len(self.units) + 1
-        org = accounts.create_organization(f"Ressourcerie unité {index}", "member", city=f"Ville {index}",
-                                           address=f"{index} rue du Réemploi", latitude=47.0 + index / 100,
-                                           longitude=1.0 + index / 100)
+        org = accounts.create_organization(
+            f"Ressourcerie unité {index}",
+            "member",
+            city=f"Ville {index}",
+            address=f"{index} rue du Réemploi",
+            latitude=47.0 + index / 100,
+            longitude=1.0 + index / 100,
+        )
         manager = person(f"manager{index}", f"Gestion {index}", org, MEMBER_MANAGER, HOST_REFERENT)
         unit = SimpleNamespace(index=index, org=org, manager=manager)
         ledger.post_charge(org.id, self.home.id, Decimal("12.50") + index, f"Unit {index} fee", f"tests:unit{index}")
@@ -79,8 +99,11 @@ def person(local: str, name: str, org, *roles: str, password: str | None = None)
 
 def _builders() -> list[str]:
     """The installed modules that have a builder here, in load (dependency) order."""
-    return [name for name in registry().manifests
-            if name in installed_modules() and (Path(__file__).parent / f"{name}.py").exists()]
+    return [
+        name
+        for name in registry().manifests
+        if name in installed_modules() and (Path(__file__).parent / f"{name}.py").exists()
+    ]
 
 
 def _builder(name: str):
@@ -93,8 +116,9 @@ def build_network() -> Network:
     """The people who look at the pages, and what each installed module needs once."""
     net = Network()
     net.network = accounts.create_organization("Réseau test", "network", city="Orléans")
-    net.home = accounts.create_organization("Ressourcerie maison", "member", city="Tours", address="1 rue, Tours",
-                                            latitude=47.39, longitude=0.68)
+    net.home = accounts.create_organization(
+        "Ressourcerie maison", "member", city="Tours", address="1 rue, Tours", latitude=47.39, longitude=0.68
+    )
     net.national = accounts.create_organization("Réseau national test", "partner", city="Paris")
     net.project_org = accounts.create_organization("Projet maison", "project", city="Vierzon")
     net.admin = person("admin", "Admin", net.network, NETWORK_ADMIN, password=PASSWORD)

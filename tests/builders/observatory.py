@@ -1,6 +1,7 @@
 """Observatory rows of a unit: its validated report for the shared month of last year, one more
 month of last year, home's submitted report for that month, and an indicator. Monthly periods keep the year
 whole for ``YEAR`` dashboards (at most eleven units)."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace

@@ -1,4 +1,5 @@
 """Login, logout, throttling, safe next, password reset, profile and language."""
+
 import re
 
 import pytest
@@ -30,13 +31,16 @@ def test_wrong_password_says_so_on_the_form_and_is_audited(client, make_user):
     assert db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "auth.failure")) is not None
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/calendar", "/calendar"),
-    ("https://evil.example/", "/dashboard"),
-    ("//evil.example/x", "/dashboard"),
-    ("/\\evil.example", "/dashboard"),
-    ("javascript:alert(1)", "/dashboard"),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/calendar", "/calendar"),
+        ("https://evil.example/", "/dashboard"),
+        ("//evil.example/x", "/dashboard"),
+        ("/\\evil.example", "/dashboard"),
+        ("javascript:alert(1)", "/dashboard"),
+    ],
+)
 def test_next_is_only_followed_to_a_local_path(client, make_user, target, expected):
     user = make_user("member_staff")
     response = client.post("/login", data={"email": user.email, "password": PASSWORD, "next": target})
@@ -44,8 +48,9 @@ def test_next_is_only_followed_to_a_local_path(client, make_user, target, expect
 
 
 def test_login_is_throttled_per_account_even_across_addresses(make_app, erp_modules):
-    app = make_app(erp_modules, RATELIMIT_ENABLED=True, LOGIN_LIMITS="100 per minute",
-                   LOGIN_ACCOUNT_LIMITS="3 per 15 minutes")
+    app = make_app(
+        erp_modules, RATELIMIT_ENABLED=True, LOGIN_LIMITS="100 per minute", LOGIN_ACCOUNT_LIMITS="3 per 15 minutes"
+    )
     client = app.test_client()
     with app.app_context():
         from core.accounts import services
@@ -54,22 +59,25 @@ def test_login_is_throttled_per_account_even_across_addresses(make_app, erp_modu
         db.session.commit()
     for n in range(3):
         env = {"REMOTE_ADDR": f"10.0.0.{n}"}
-        assert client.post("/login", data={"email": "victim@test.example", "password": "x"},
-                           environ_base=env).status_code == 200
-    locked = client.post("/login", data={"email": "victim@test.example", "password": PASSWORD},
-                         environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        assert (
+            client.post("/login", data={"email": "victim@test.example", "password": "x"}, environ_base=env).status_code
+            == 200
+        )
+    locked = client.post(
+        "/login", data={"email": "victim@test.example", "password": PASSWORD}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
+    )
     assert locked.status_code == 429
     assert "Trop de tentatives" in locked.get_data(as_text=True)
-    other = client.post("/login", data={"email": "other@test.example", "password": "x"},
-                        environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    other = client.post(
+        "/login", data={"email": "other@test.example", "password": "x"}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
+    )
     assert other.status_code == 200
 
 
 def test_login_is_throttled_per_address(make_app, erp_modules):
     app = make_app(erp_modules, RATELIMIT_ENABLED=True, LOGIN_LIMITS="2 per minute")
     client = app.test_client()
-    codes = [client.post("/login", data={"email": f"u{n}@test.example", "password": "x"}).status_code
-             for n in range(3)]
+    codes = [client.post("/login", data={"email": f"u{n}@test.example", "password": "x"}).status_code for n in range(3)]
     assert codes == [200, 200, 429]
 
 
@@ -112,15 +120,24 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(client):
 def test_profile_edits_name_language_and_password(client, make_user, login_as):
     user = make_user("member_staff")
     login_as(user)
-    response = client.post("/profile", data={"profile-name": "Nouveau Nom", "profile-locale": "en",
-                                             "profile-submit": "1"})
+    response = client.post(
+        "/profile", data={"profile-name": "Nouveau Nom", "profile-locale": "en", "profile-submit": "1"}
+    )
     assert response.status_code == 302
     assert "My profile" in client.get("/profile").get_data(as_text=True)
-    bad = client.post("/profile", data={"password-current_password": "wrong-one-1",
-                                        "password-new_password": "another-pass-9", "password-submit": "1"})
+    bad = client.post(
+        "/profile",
+        data={
+            "password-current_password": "wrong-one-1",
+            "password-new_password": "another-pass-9",
+            "password-submit": "1",
+        },
+    )
     assert "The current password is not correct." in bad.get_data(as_text=True)
-    ok = client.post("/profile", data={"password-current_password": PASSWORD,
-                                       "password-new_password": "another-pass-9", "password-submit": "1"})
+    ok = client.post(
+        "/profile",
+        data={"password-current_password": PASSWORD, "password-new_password": "another-pass-9", "password-submit": "1"},
+    )
     assert ok.status_code == 302
     assert client.get("/profile").status_code == 200  # this session survives the change
     db.session.expire_all()
@@ -170,8 +187,9 @@ def test_production_requires_a_secret_key(monkeypatch):
         load_config({"ERP_ENV": "production"})
 
 
-@pytest.mark.parametrize("password, ok", [("short1", False), ("onlyletters", False), ("1234567890123", False),
-                                          ("letters-and-9", True)])
+@pytest.mark.parametrize(
+    "password, ok", [("short1", False), ("onlyletters", False), ("1234567890123", False), ("letters-and-9", True)]
+)
 def test_password_rules(app, password, ok):
     from core.accounts.services import check_password_rules
     from core.errors import DomainError

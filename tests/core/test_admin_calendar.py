@@ -1,4 +1,5 @@
 """Admin pages (organizations, users, roles, audit), the calendar and its feed, headers, demo."""
+
 from datetime import timedelta
 
 import pytest
@@ -19,17 +20,29 @@ def admin_client(client, make_user, login_as):
 
 
 def test_admin_creates_organization_user_and_grants_roles(admin_client, smtp_server):
-    response = admin_client.post("/admin/organizations/new", data={
-        "name": "Ressourcerie du Berry", "kind": "member", "city": "Bourges", "latitude": "47.08", "active": "y"})
+    response = admin_client.post(
+        "/admin/organizations/new",
+        data={"name": "Ressourcerie du Berry", "kind": "member", "city": "Bourges", "latitude": "47.08", "active": "y"},
+    )
     assert response.status_code == 302
     org = db.session.scalar(db.select(Organization).where(Organization.name == "Ressourcerie du Berry"))
-    response = admin_client.post("/admin/users/new", data={
-        "email": "Nouvelle@Test.example", "name": "Nouvelle Personne", "locale": "fr", "active": "y", "submit": "1"})
+    response = admin_client.post(
+        "/admin/users/new",
+        data={
+            "email": "Nouvelle@Test.example",
+            "name": "Nouvelle Personne",
+            "locale": "fr",
+            "active": "y",
+            "submit": "1",
+        },
+    )
     assert response.status_code == 302
     person = db.session.scalar(db.select(User).where(User.email == "nouvelle@test.example"))
     assert person.password_hash is None and smtp_server.messages  # invited to set a password by mail
-    admin_client.post(f"/admin/users/{person.id}", data={
-        "grant-organization_id": org.id, "grant-role": "member_manager", "grant-submit": "1"})
+    admin_client.post(
+        f"/admin/users/{person.id}",
+        data={"grant-organization_id": org.id, "grant-role": "member_manager", "grant-submit": "1"},
+    )
     db.session.refresh(person)
     assert person.roles_in(org.id) == {"member_manager"}
     membership = person.memberships[0]
@@ -41,12 +54,15 @@ def test_admin_creates_organization_user_and_grants_roles(admin_client, smtp_ser
     assert "membership.grant" in admin_client.get("/admin/audit?action=membership").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"name": "", "kind": "member"}, "This field is required."),
-    ({"name": "X", "kind": "castle"}, "Not a valid choice."),
-    ({"name": "X", "kind": "member", "latitude": "north"}, "Not a valid float value."),
-    ({"name": "X", "kind": "member", "latitude": "123"}, "Number must be between -90 and 90."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"name": "", "kind": "member"}, "This field is required."),
+        ({"name": "X", "kind": "castle"}, "Not a valid choice."),
+        ({"name": "X", "kind": "member", "latitude": "north"}, "Not a valid float value."),
+        ({"name": "X", "kind": "member", "latitude": "123"}, "Number must be between -90 and 90."),
+    ],
+)
 def test_bad_organization_input_is_explained_and_nothing_written(admin_client, data, message):
     before = db.session.scalar(db.select(db.func.count()).select_from(Organization))
     admin_client.post("/language/en")
@@ -57,8 +73,9 @@ def test_bad_organization_input_is_explained_and_nothing_written(admin_client, d
 
 def test_duplicate_user_email_is_a_field_error(admin_client, make_user):
     existing = make_user(None)
-    page = admin_client.post("/admin/users/new", data={
-        "email": existing.email, "name": "Dup", "locale": "fr", "submit": "1"}).get_data(as_text=True)
+    page = admin_client.post(
+        "/admin/users/new", data={"email": existing.email, "name": "Dup", "locale": "fr", "submit": "1"}
+    ).get_data(as_text=True)
     assert "Un compte existe déjà avec cette adresse e-mail." in page and 'aria-invalid="true"' in page
 
 
@@ -126,8 +143,15 @@ def test_logs_are_json_with_request_id_and_no_secret(app):
 
     from core.logs import JsonFormatter
 
-    record = logging.LogRecord("erp.test", logging.INFO, __file__, 1,
-                               "login password=correct-horse-42 token: abc Authorization=Bearer", None, None)
+    record = logging.LogRecord(
+        "erp.test",
+        logging.INFO,
+        __file__,
+        1,
+        "login password=correct-horse-42 token: abc Authorization=Bearer",
+        None,
+        None,
+    )
     with app.test_request_context("/login", headers={"X-Request-ID": "req-12345678"}):
         app.preprocess_request()
         entry = json.loads(JsonFormatter().format(record))

@@ -1,4 +1,5 @@
 """/api/v1: bearer tokens (hashed, revocable, last use), problem+json, pagination, OpenAPI."""
+
 import hashlib
 
 from core.api.tokens import ApiToken
@@ -45,11 +46,13 @@ def test_validation_errors_are_problem_json_naming_the_field(client, make_user, 
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     body = response.json
     assert set(body["errors"]) == {"name", "kind"} and "kind" in body["detail"]
-    created = client.post("/api/v1/organizations", json={"name": "Ressourcerie de Test", "kind": "member"},
-                          headers=headers)
+    created = client.post(
+        "/api/v1/organizations", json={"name": "Ressourcerie de Test", "kind": "member"}, headers=headers
+    )
     assert created.status_code == 201
-    twice = client.post("/api/v1/organizations", json={"name": "Ressourcerie de Test", "kind": "member"},
-                        headers=headers)
+    twice = client.post(
+        "/api/v1/organizations", json={"name": "Ressourcerie de Test", "kind": "member"}, headers=headers
+    )
     assert twice.status_code == 409 and twice.json["errors"] == {"name": [twice.json["detail"]]}
 
 

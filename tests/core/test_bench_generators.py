@@ -4,6 +4,7 @@ rows keep the invariants the services keep, and the app and the load driver work
 Run on SQLite and on PostgreSQL (TEST_DATABASE_URL), where the exclusion constraints and COPY
 are exercised, so the generators keep working as the models change.
 """
+
 from __future__ import annotations
 
 import random
@@ -64,7 +65,8 @@ def test_generated_rows_keep_the_invariants(generated):
     from modules.observatory.services.values import rule_errors
     from modules.pooling.models import ACTIVE, Booking, Campaign, Share
     from modules.pooling.services.purchases import order_lines
-    from modules.training.models import ACTIVE as LIVE, HOLDS_SEAT, WAITING, Enrolment, TrainingSession
+    from modules.training.models import ACTIVE as LIVE
+    from modules.training.models import HOLDS_SEAT, WAITING, Enrolment, TrainingSession
 
     held = defaultdict(list)
     for booking in db.session.scalars(db.select(Booking).where(Booking.status.in_(ACTIVE))):
@@ -78,8 +80,9 @@ def test_generated_rows_keep_the_invariants(generated):
         assert sum(shares) == sum(line.total for line in order_lines(campaign))
 
     for session in db.session.scalars(db.select(TrainingSession)):
-        people = list(db.session.scalars(db.select(Enrolment).where(Enrolment.session_id == session.id)
-                                         .order_by(Enrolment.id)))
+        people = list(
+            db.session.scalars(db.select(Enrolment).where(Enrolment.session_id == session.id).order_by(Enrolment.id))
+        )
         seated = [e.id for e in people if e.status in HOLDS_SEAT]
         waiting = [e.id for e in people if e.status == WAITING]
         assert len(seated) <= session.seats
@@ -91,8 +94,9 @@ def test_generated_rows_keep_the_invariants(generated):
 
     for site in db.session.scalars(db.select(HostSite)):
         taken = Counter()
-        for placement in db.session.scalars(db.select(Placement).where(
-                Placement.host_site_id == site.id, Placement.status.in_(ACTIVE_PLACEMENT))):
+        for placement in db.session.scalars(
+            db.select(Placement).where(Placement.host_site_id == site.id, Placement.status.in_(ACTIVE_PLACEMENT))
+        ):
             day = placement.start_date
             while day <= placement.end_date:
                 taken[day] += placement.people
@@ -101,8 +105,9 @@ def test_generated_rows_keep_the_invariants(generated):
 
     for poll in db.session.scalars(db.select(Poll)):
         ballots = db.session.scalar(db.select(db.func.count()).select_from(Ballot).where(Ballot.poll_id == poll.id))
-        voters = db.session.scalar(db.select(db.func.count()).select_from(Participation)
-                                   .where(Participation.poll_id == poll.id))
+        voters = db.session.scalar(
+            db.select(db.func.count()).select_from(Participation).where(Participation.poll_id == poll.id)
+        )
         assert ballots == voters
         if poll.status == "closed":
             assert poll.result_hash == compute_hash(poll)

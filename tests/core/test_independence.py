@@ -1,5 +1,6 @@
 """Core imports no module; a module imports core and only its declared dependencies; each
 module starts alone and with all the others."""
+
 import ast
 from pathlib import Path
 

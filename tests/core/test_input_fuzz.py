@@ -1,4 +1,5 @@
 """Hypothesis-generated form posts and API bodies never produce a 500 and never write a bad row."""
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -6,16 +7,28 @@ from hypothesis import strategies as st
 from core.accounts.models import Organization
 from core.extensions import db
 
-text = st.one_of(st.text(max_size=300), st.sampled_from(["", " ", "\x00", "é" * 5000, "<script>", "1e309",
-                                                          "-1", "NaN", "2026-02-30", "'; DROP TABLE x;--"]))
+text = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        ["", " ", "\x00", "é" * 5000, "<script>", "1e309", "-1", "NaN", "2026-02-30", "'; DROP TABLE x;--"]
+    ),
+)
 FORMS = {
     "/login": ["email", "password", "next"],
     "/password/forgot": ["email"],
     "/password/reset/not-a-token": ["password"],
     "/admin/organizations/new": ["name", "kind", "email", "phone", "city", "latitude", "longitude"],
     "/admin/users/new": ["email", "name", "locale", "password", "submit"],
-    "/profile": ["profile-name", "profile-locale", "profile-submit", "password-current_password",
-                 "password-new_password", "password-submit", "token-name", "token-submit"],
+    "/profile": [
+        "profile-name",
+        "profile-locale",
+        "profile-submit",
+        "password-current_password",
+        "password-new_password",
+        "password-submit",
+        "token-name",
+        "token-submit",
+    ],
 }
 fuzz = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -43,9 +56,16 @@ def admin_headers(make_user, api_token):
 
 
 @fuzz
-@given(body=st.one_of(st.dictionaries(st.sampled_from(["name", "kind", "latitude", "email", "active"]),
-                                      st.one_of(text, st.integers(), st.floats(), st.none(), st.booleans())),
-                      st.lists(st.integers()), st.text()))
+@given(
+    body=st.one_of(
+        st.dictionaries(
+            st.sampled_from(["name", "kind", "latitude", "email", "active"]),
+            st.one_of(text, st.integers(), st.floats(), st.none(), st.booleans()),
+        ),
+        st.lists(st.integers()),
+        st.text(),
+    )
+)
 def test_random_api_bodies_never_fail(client, admin_headers, body):
     response = client.post("/api/v1/organizations", json=body, headers=admin_headers)
     assert response.status_code in (201, 400, 409, 422)

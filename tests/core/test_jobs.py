@@ -1,4 +1,5 @@
 """The outbox: in-process runs, retries, once-per-minute ticks, Redis outages and a real RQ worker."""
+
 from datetime import timedelta
 
 import pytest
@@ -171,5 +172,6 @@ def test_concurrent_relays_push_every_job_once(app, note, redis_url):
         pushed = [f.result() for f in [pool.submit(relay) for _ in range(3)]]
     assert sum(pushed) == 40
     assert Queue(jobs.QUEUE, connection=Redis.from_url(redis_url)).count == 40
-    assert db.session.scalar(db.select(db.func.count()).select_from(jobs.Job)
-                             .where(jobs.Job.status == "enqueued")) == 40
+    assert (
+        db.session.scalar(db.select(db.func.count()).select_from(jobs.Job).where(jobs.Job.status == "enqueued")) == 40
+    )

@@ -1,4 +1,5 @@
 """The loader: manifests, dependency order, and one-line errors that stop start-up."""
+
 import subprocess
 import sys
 import textwrap
@@ -78,8 +79,14 @@ def test_module_failing_to_import_stops_start_up(tmp_path):
 def test_cli_prints_one_line_and_exits_non_zero(tmp_path):
     write_module(tmp_path, "needy", manifest("needy", ["ghost"]))
     env = {"PATH": "/usr/bin:/bin", "ERP_MODULES": "nope", "ERP_INSTANCE_PATH": str(tmp_path / "inst")}
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "modules", "list"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "modules", "list"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0
     assert result.stderr.strip() == "error: module 'nope': not found in the module paths"
 
@@ -88,8 +95,12 @@ def test_app_with_the_example_module_registers_every_hook(make_app):
     app = make_app("exemplar")
     registry = app.extensions["erp"]
     assert list(registry.manifests) == ["exemplar"]
-    implemented = {impl.function.__name__ for h in registry.pm.hook.__dict__.values()
-                   if hasattr(h, "get_hookimpls") for impl in h.get_hookimpls()}
+    implemented = {
+        impl.function.__name__
+        for h in registry.pm.hook.__dict__.values()
+        if hasattr(h, "get_hookimpls")
+        for impl in h.get_hookimpls()
+    }
     from core import hookspecs
 
     specs = {name for name in dir(hookspecs) if name.startswith("erp_")}

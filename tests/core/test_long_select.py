@@ -1,4 +1,5 @@
 """LongSelect writes the same markup as WTForms' own select, only faster."""
+
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, SelectField
 from wtforms.widgets import Select

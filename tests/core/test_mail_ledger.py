@@ -1,4 +1,6 @@
 """Localized mail over a real SMTP server, and the ledger's settlement."""
+
+import functools
 from decimal import Decimal
 
 import pytest
@@ -92,11 +94,10 @@ def test_settlement_nets_every_balance_to_zero_and_is_minimal(amounts):
 
 def _max_zero_sum_groups(values: list[Decimal]) -> int:
     """Brute force: the largest number of disjoint zero-sum groups covering every balance."""
-    from functools import lru_cache
 
     n = len(values)
 
-    @lru_cache(maxsize=None)
+    @functools.cache
     def best(mask: int) -> int:
         if mask == 0:
             return 0
@@ -124,8 +125,10 @@ def test_simple_settlements_are_minimal():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(0, 10_000_000).map(lambda n: Decimal(n) / 100),
-       st.lists(st.integers(0, 1000), min_size=1, max_size=30).filter(lambda w: sum(w) > 0))
+@given(
+    st.integers(0, 10_000_000).map(lambda n: Decimal(n) / 100),
+    st.lists(st.integers(0, 1000), min_size=1, max_size=30).filter(lambda w: sum(w) > 0),
+)
 def test_allocate_sums_exactly_and_stays_within_a_cent(total, weights):
     parts = allocate(total, weights)
     assert sum(parts) == total

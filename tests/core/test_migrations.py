@@ -1,5 +1,6 @@
 """`flask db upgrade` from empty gives exactly the models' schema, per branch, on SQLite and
 PostgreSQL; installing a module runs its branch, uninstalling hides it and can drop its data."""
+
 import os
 import uuid
 
@@ -35,12 +36,15 @@ def empty_database_url(tmp_path):
 
 def drift(app) -> list:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={
-            "include_object": migration_tools.include_object, "compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"include_object": migration_tools.include_object, "compare_type": True}
+        )
         return compare_metadata(context, db.metadata)
 
 
-@pytest.mark.parametrize("modules", ["", "exemplar"] + MODULES + [None], ids=lambda m: "all" if m is None else (m or "core"))
+@pytest.mark.parametrize(
+    "modules", ["", "exemplar"] + MODULES + [None], ids=lambda m: "all" if m is None else (m or "core")
+)
 def test_upgrade_from_empty_matches_the_models(make_app, empty_database_url, modules):
     app = make_app(modules, install=False, SQLALCHEMY_DATABASE_URI=empty_database_url)
     with app.app_context():

@@ -1,4 +1,5 @@
 """The Modules page and CLI: uninstalling hides menus, pages and API at once; dependencies hold."""
+
 import subprocess
 import sys
 
@@ -44,11 +45,29 @@ def test_unknown_module_and_double_uninstall_are_clear_errors(app):
 
 def test_cli_lists_modules(make_app, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "modules", "list"], cwd=ROOT, capture_output=True, text=True,
-        env={"PATH": "/usr/bin:/bin", "ERP_MODULES": "", "ERP_INSTANCE_PATH": str(tmp_path),
-             "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"}, timeout=60)
+        [sys.executable, "-m", "flask", "--app", "wsgi", "modules", "list"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "ERP_MODULES": "",
+            "ERP_INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
+        },
+        timeout=60,
+    )
     assert result.returncode != 0 or result.stdout == ""  # no schema yet: a clear error, no crash wall
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "modules", "install", "--all"], cwd=ROOT,
-                   check=True, capture_output=True, timeout=120,
-                   env={"PATH": "/usr/bin:/bin", "ERP_MODULES": "", "ERP_INSTANCE_PATH": str(tmp_path),
-                        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"})
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "modules", "install", "--all"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "ERP_MODULES": "",
+            "ERP_INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
+        },
+    )

@@ -7,6 +7,7 @@ it is covered. A few pages with an id that list children (``NESTED``) are measur
 rendered, as every person of the test network who may see it, with one unit of data
 (tests/builders) and again with three: the statement counts must be equal.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -71,44 +72,86 @@ def _home_usage(net) -> dict:
 
 LISTS = {
     # core
-    "web.home": Spec(), "web.dashboard": Spec(), "web.calendar": Spec(),
-    "admin.organizations": Spec(), "admin.organization": Spec(), "admin.users": Spec(), "admin.user": Spec(),
-    "admin.audit": Spec({"action": "organization.create"}), "admin.jobs_page": Spec(), "admin.ledger_page": Spec(),
-    "admin.modules": Spec(), "core_api.list_organizations": Spec(),
+    "web.home": Spec(),
+    "web.dashboard": Spec(),
+    "web.calendar": Spec(),
+    "admin.organizations": Spec(),
+    "admin.organization": Spec(),
+    "admin.users": Spec(),
+    "admin.user": Spec(),
+    "admin.audit": Spec({"action": "organization.create"}),
+    "admin.jobs_page": Spec(),
+    "admin.ledger_page": Spec(),
+    "admin.modules": Spec(),
+    "core_api.list_organizations": Spec(),
     # pooling
-    "pooling.search": Spec(lambda net: _search_window(False)), "pooling.catalog": Spec(),
-    "pooling.bookings": Spec(), "pooling.approvals": Spec(), "pooling.campaigns": Spec(),
-    "pooling.history": Spec(), "pooling.history_chart": Spec(), "pooling.edit": Spec(),
-    "pooling.new_campaign": Spec(), "pooling.usage": Spec(_home_usage), "pooling.usage_csv": Spec(_home_usage),
+    "pooling.search": Spec(lambda net: _search_window(False)),
+    "pooling.catalog": Spec(),
+    "pooling.bookings": Spec(),
+    "pooling.approvals": Spec(),
+    "pooling.campaigns": Spec(),
+    "pooling.history": Spec(),
+    "pooling.history_chart": Spec(),
+    "pooling.edit": Spec(),
+    "pooling.new_campaign": Spec(),
+    "pooling.usage": Spec(_home_usage),
+    "pooling.usage_csv": Spec(_home_usage),
     "pooling.usage_chart": Spec(_home_usage),
-    "pooling_api.list_bookings": Spec(), "pooling_api.list_equipment": Spec(),
+    "pooling_api.list_bookings": Spec(),
+    "pooling_api.list_equipment": Spec(),
     "pooling_api.search_equipment": Spec(lambda net: _search_window(True)),
     "pooling_purchases_api.list_campaigns": Spec(),
     # training
-    "training.catalogue": Spec(), "training.courses": Spec(), "training.course_form": Spec(),
-    "training.session_new": Spec(), "training.trainer_form": Spec(), "training.demand": Spec(),
-    "training.history": Spec(), "training.interest": Spec(),
-    "training.report": Spec(lambda net: {"organization_id": net.home.id,
-                                         "year": net.modules["training"].report_year}),
-    "training_api.list_courses": Spec(), "training_api.list_sessions": Spec(),
+    "training.catalogue": Spec(),
+    "training.courses": Spec(),
+    "training.course_form": Spec(),
+    "training.session_new": Spec(),
+    "training.trainer_form": Spec(),
+    "training.demand": Spec(),
+    "training.history": Spec(),
+    "training.interest": Spec(),
+    "training.report": Spec(lambda net: {"organization_id": net.home.id, "year": net.modules["training"].report_year}),
+    "training_api.list_courses": Spec(),
+    "training_api.list_sessions": Spec(),
     # incubation
-    "incubation.pipeline": Spec(), "incubation.pipeline_chart": Spec(),
-    "incubation.placements": Spec(), "incubation.new_placement": Spec(), "incubation.projects": Spec(),
-    "incubation.sites": Spec(), "incubation.new_site": Spec(), "incubation.tracks": Spec(),
-    "incubation.visits": Spec(), "incubation.new_visit": Spec(),
-    "incubation_api.list_placements": Spec(), "incubation_api.list_projects": Spec(),
-    "incubation_api.list_sites": Spec(), "incubation_api.list_tracks": Spec(), "incubation_api.list_visits": Spec(),
+    "incubation.pipeline": Spec(),
+    "incubation.pipeline_chart": Spec(),
+    "incubation.placements": Spec(),
+    "incubation.new_placement": Spec(),
+    "incubation.projects": Spec(),
+    "incubation.sites": Spec(),
+    "incubation.new_site": Spec(),
+    "incubation.tracks": Spec(),
+    "incubation.visits": Spec(),
+    "incubation.new_visit": Spec(),
+    "incubation_api.list_placements": Spec(),
+    "incubation_api.list_projects": Spec(),
+    "incubation_api.list_sites": Spec(),
+    "incubation_api.list_tracks": Spec(),
+    "incubation_api.list_visits": Spec(),
     # governance
-    "governance.index": Spec(), "governance.actions": Spec(), "governance.bodies": Spec(),
-    "governance.needs": Spec(), "governance.polls": Spec(),
-    "governance_api.list_actions": Spec(), "governance_api.list_bodies": Spec(),
-    "governance_api.list_meetings": Spec(), "governance_api.ranked": Spec(), "governance_api.list_polls": Spec(),
+    "governance.index": Spec(),
+    "governance.actions": Spec(),
+    "governance.bodies": Spec(),
+    "governance.needs": Spec(),
+    "governance.polls": Spec(),
+    "governance_api.list_actions": Spec(),
+    "governance_api.list_bodies": Spec(),
+    "governance_api.list_meetings": Spec(),
+    "governance_api.ranked": Spec(),
+    "governance_api.list_polls": Spec(),
     # observatory
-    "observatory.index": Spec(), "observatory.consent": Spec(), "observatory.dashboard": Spec(_last_year),
-    "observatory.region": Spec(_last_year), "observatory.periods": Spec(), "observatory.indicators": Spec(),
+    "observatory.index": Spec(),
+    "observatory.consent": Spec(),
+    "observatory.dashboard": Spec(_last_year),
+    "observatory.region": Spec(_last_year),
+    "observatory.periods": Spec(),
+    "observatory.indicators": Spec(),
     "observatory.public": Spec(_last_year),
-    "observatory_api.public_figures": Spec(_last_year), "observatory_api.region_figures": Spec(_last_year),
-    "observatory_api.list_indicators": Spec(), "observatory_api.list_periods": Spec(),
+    "observatory_api.public_figures": Spec(_last_year),
+    "observatory_api.region_figures": Spec(_last_year),
+    "observatory_api.list_indicators": Spec(),
+    "observatory_api.list_periods": Spec(),
     "observatory_api.list_reports": Spec(),
 }
 
@@ -133,9 +176,16 @@ def _is_example(app, endpoint: str) -> bool:
 
 
 def list_routes(app) -> list[str]:
-    return sorted({rule.endpoint for rule in app.url_map.iter_rules()
-                   if "GET" in rule.methods and not rule.arguments and rule.endpoint not in SKIP
-                   and not _is_example(app, rule.endpoint)})
+    return sorted(
+        {
+            rule.endpoint
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods
+            and not rule.arguments
+            and rule.endpoint not in SKIP
+            and not _is_example(app, rule.endpoint)
+        }
+    )
 
 
 def product_modules() -> str:
@@ -177,8 +227,9 @@ def _urls(app, net) -> list[tuple[str, str]]:
         for table in (LISTS, NESTED):
             for endpoint, spec in table.items():
                 if endpoint in app.view_functions:
-                    urls.append((endpoint, url_for(endpoint, **spec.resolve("values", net),
-                                                   **spec.resolve("query", net))))
+                    urls.append(
+                        (endpoint, url_for(endpoint, **spec.resolve("values", net), **spec.resolve("query", net)))
+                    )
     return urls
 
 
@@ -207,8 +258,11 @@ def test_every_list_route_is_measured_or_explained(make_app):
     builders = ROOT / "tests" / "builders"
     without_rows = [m for m in product_modules().split(",") if not (builders / f"{m}.py").exists()]
     assert without_rows == [], "modules whose lists get no rows: add tests/builders/<module>.py"
-    stale = [e for e in [*LISTS, *NOT_LISTS, *NESTED]
-             if e.partition(".")[0] in app.blueprints and e not in app.view_functions]
+    stale = [
+        e
+        for e in [*LISTS, *NOT_LISTS, *NESTED]
+        if e.partition(".")[0] in app.blueprints and e not in app.view_functions
+    ]
     assert stale == [], "routes named here that no longer exist"
 
 
@@ -227,7 +281,10 @@ def test_list_queries_do_not_grow_with_rows(network_app):
         grown = many[key][1]
         if len(grown) != len(statements):
             extra = sorted(set(grown) - set(statements)) or sorted(
-                {s for s in grown if grown.count(s) > statements.count(s)})
-            failures.append(f"{key[1]} GET {url}: {len(statements)} -> {len(grown)} statements; "
-                            f"repeated: {[s[:160] for s in extra[:3]]}")
+                {s for s in grown if grown.count(s) > statements.count(s)}
+            )
+            failures.append(
+                f"{key[1]} GET {url}: {len(statements)} -> {len(grown)} statements; "
+                f"repeated: {[s[:160] for s in extra[:3]]}"
+            )
     assert failures == [], "\n".join(failures)

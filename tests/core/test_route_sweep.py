@@ -1,6 +1,7 @@
 """Every URL of the URL map, for anonymous visitors and each role, on the demo network with every
 module: never a 500; protected pages send anonymous visitors to the login page (401 on the API);
 a role without the permission gets 403; an id that does not exist is a 404."""
+
 import pytest
 
 from core.accounts.permissions import has_permission
@@ -77,8 +78,13 @@ def test_get_sweep_for_anonymous_and_every_role(demo_app):
                     failures.append(f"{who} GET {url} -> {status}")
                 elif who is None and permission != "no-decorator" and status not in ((401,) if api else (302,)):
                     failures.append(f"anonymous GET {url} -> {status}, expected {'401' if api else '302'}")
-                elif (user is not None and isinstance(permission, str) and permission != "no-decorator"
-                      and not has_permission(user, permission) and status != 403):
+                elif (
+                    user is not None
+                    and isinstance(permission, str)
+                    and permission != "no-decorator"
+                    and not has_permission(user, permission)
+                    and status != 403
+                ):
                     failures.append(f"{who} GET {url} -> {status}, expected 403 ({permission})")
             db.session.rollback()
     assert failures == []

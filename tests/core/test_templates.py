@@ -1,4 +1,5 @@
 """Every template of core and of the loaded modules compiles, and the catalogs are complete."""
+
 from pathlib import Path
 
 import pytest

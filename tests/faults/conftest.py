@@ -1,5 +1,6 @@
 """Fault tests start their own servers (tests/faults/servers.py) and stop them at will; the
 machine's shared PostgreSQL and Redis are never touched."""
+
 from __future__ import annotations
 
 import time

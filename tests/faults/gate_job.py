@@ -1,6 +1,7 @@
 """A job for the worker-kill test, run by a real worker process: it stops at a gate (a file the
 test holds closed) so the test can kill the worker in the middle of it, then posts one charge.
 Like every job it is idempotent: a second run finds the charge and does nothing."""
+
 from __future__ import annotations
 
 import time

@@ -1,5 +1,6 @@
 """Throw-away PostgreSQL and Redis servers on spare loopback ports, started, stopped and
 restarted at will by fault tests (the machine's own services are never touched)."""
+
 from __future__ import annotations
 
 import os
@@ -46,19 +47,40 @@ class PostgresCluster:
     def setup(self) -> None:
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
-        subprocess.run(_as_postgres([self.initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                                     "-E", "UTF8"]), check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            _as_postgres([self.initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         self.start()
 
     def start(self) -> None:
-        subprocess.run(_as_postgres([
-            self.pg_ctl, "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "60", "-o",
-            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start"]),
-            check=True, capture_output=True, timeout=90)
+        subprocess.run(
+            _as_postgres(
+                [
+                    self.pg_ctl,
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.dir / "log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=90,
+        )
 
     def stop(self, mode: str = "fast") -> None:
-        subprocess.run(_as_postgres([self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop"]),
-                       capture_output=True, timeout=90)
+        subprocess.run(
+            _as_postgres([self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop"]), capture_output=True, timeout=90
+        )
 
     def destroy(self) -> None:
         self.stop("immediate")
@@ -76,8 +98,10 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen([self.binary, "--port", str(self.port), "--bind", "127.0.0.1",
-                                         "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
         import redis
 
         for _ in range(100):
@@ -119,8 +143,14 @@ def run_worker_burst(app, redis_url: str, **env) -> subprocess.CompletedProcess:
     """A real `flask jobs worker --burst` process on the app's database and the given Redis."""
     from tests.conftest import ROOT
 
-    return subprocess.run(_worker_command(), cwd=ROOT, env=worker_environment(app, redis_url, **env),
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        _worker_command(),
+        cwd=ROOT,
+        env=worker_environment(app, redis_url, **env),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def start_worker_burst(app, redis_url: str, log: Path, **env) -> subprocess.Popen:
@@ -128,8 +158,13 @@ def start_worker_burst(app, redis_url: str, log: Path, **env) -> subprocess.Pope
     from tests.conftest import ROOT
 
     with log.open("w") as output:
-        return subprocess.Popen(_worker_command(), cwd=ROOT, env=worker_environment(app, redis_url, **env),
-                                stdout=output, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            _worker_command(),
+            cwd=ROOT,
+            env=worker_environment(app, redis_url, **env),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def _children(pid: int) -> list[int]:

@@ -1,5 +1,6 @@
 """The database restarts under load: requests fail cleanly (503 problem+json for the API, an
 error page for people), the app recovers without a restart, and no half-written record remains."""
+
 import itertools
 import threading
 from dataclasses import dataclass, field
@@ -66,8 +67,12 @@ class Load:
     def _write(self) -> None:
         while not self.stop.is_set():
             name = f"Org {next(self.names)}"
-            response = requests.post(f"{self.base}/api/v1/organizations", json={"name": name, "kind": "member"},
-                                     headers=self.headers, timeout=30)
+            response = requests.post(
+                f"{self.base}/api/v1/organizations",
+                json={"name": name, "kind": "member"},
+                headers=self.headers,
+                timeout=30,
+            )
             self.answers.append((name, response.status_code, response.headers.get("Content-Type")))
 
     def start(self) -> list[threading.Thread]:
@@ -109,8 +114,9 @@ def test_requests_fail_cleanly_under_load_while_the_database_restarts(served, cl
     assert {kind for _name, status, kind in load.answers if status == 503} == {"application/problem+json"}
     with app.app_context():
         orgs = dict(db.session.execute(db.select(Organization.id, Organization.name)).all())
-        created = db.session.scalars(db.select(AuditEntry.object_id)
-                                     .where(AuditEntry.action == "organization.create")).all()
+        created = db.session.scalars(
+            db.select(AuditEntry.object_id).where(AuditEntry.action == "organization.create")
+        ).all()
     answered = {name for name, status, _type in load.answers if status == 201}
     assert answered <= set(orgs.values()) - {"Réseau"} <= {name for name, _status, _type in load.answers}
     # each creation is one transaction (organization and audit entry): never one without the other

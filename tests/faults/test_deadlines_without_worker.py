@@ -7,6 +7,7 @@ sealed by the first request that reads it after its close; the other poll waits 
 
 Time passing is played by moving each deadline into the past, as the other deadline tests do:
 the worker is another process, whose clock cannot be frozen."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -68,8 +69,10 @@ def _deadlines_passed(app, net, redis_url: str) -> dict:
     group_purchase = new_campaign(net, "Gants 2027", [net.home.id])
     purchases.pledge(net.manager, group_purchase.id, group_purchase.products[0].id, 60)
     course = catalogue.save_course(net.admin, title="Réparer", duration_hours=Decimal("7"))
-    short, confirmed = (new_session(net, trainer, course, net.home, today() + timedelta(days=5 + n), 5,
-                                    minimum=minimum) for n, minimum in ((0, 2), (1, 1)))
+    short, confirmed = (
+        new_session(net, trainer, course, net.home, today() + timedelta(days=5 + n), 5, minimum=minimum)
+        for n, minimum in ((0, 2), (1, 1))
+    )
     for session in (short, confirmed):
         enrolment.enrol(net.admin, session.id, net.home.id, net.staff.name, net.staff.email)
     app.config["REDIS_URL"] = redis_url
@@ -78,9 +81,15 @@ def _deadlines_passed(app, net, redis_url: str) -> dict:
     polls[0].closes_at = polls[1].closes_at = group_purchase.deadline = past
     short.go_no_go_at = confirmed.go_no_go_at = past
     db.session.flush()
-    return {"poll": polls[0].id, "quiet poll": polls[1].id, "campaign": group_purchase.id,
-            "product": group_purchase.products[0].id, "short": short.id, "confirmed": confirmed.id,
-            "seat": db.session.scalar(db.select(PollVoter.id).where(PollVoter.poll_id == polls[0].id))}
+    return {
+        "poll": polls[0].id,
+        "quiet poll": polls[1].id,
+        "campaign": group_purchase.id,
+        "product": group_purchase.products[0].id,
+        "short": short.id,
+        "confirmed": confirmed.id,
+        "seat": db.session.scalar(db.select(PollVoter.id).where(PollVoter.poll_id == polls[0].id)),
+    }
 
 
 def test_late_writes_are_refused_and_deadlines_take_effect_once_the_worker_is_back(app, client, redis_server):
@@ -92,12 +101,21 @@ def test_late_writes_are_refused_and_deadlines_take_effect_once_the_worker_is_ba
     jobs_before = count_rows(jobs.Job)
 
     late = [
-        client.post(f"/api/v1/governance/polls/{ids['poll']}/ballots", headers=headers,
-                    json={"voter_id": ids["seat"], "choice": "yes"}),
-        client.post(f"/api/v1/pooling/purchases/campaigns/{ids['campaign']}/pledges", headers=headers,
-                    json={"product_id": ids["product"], "quantity": 100}),
-        client.post(f"/api/v1/training/sessions/{ids['short']}/enrolments", headers=headers,
-                    json={"organization_id": home_id, "name": "En retard", "email": "late@test.example"}),
+        client.post(
+            f"/api/v1/governance/polls/{ids['poll']}/ballots",
+            headers=headers,
+            json={"voter_id": ids["seat"], "choice": "yes"},
+        ),
+        client.post(
+            f"/api/v1/pooling/purchases/campaigns/{ids['campaign']}/pledges",
+            headers=headers,
+            json={"product_id": ids["product"], "quantity": 100},
+        ),
+        client.post(
+            f"/api/v1/training/sessions/{ids['short']}/enrolments",
+            headers=headers,
+            json={"organization_id": home_id, "name": "En retard", "email": "late@test.example"},
+        ),
     ]
     assert [r.status_code for r in late] == [409, 409, 409]
     assert all(r.headers["Content-Type"] == "application/problem+json" for r in late)
@@ -119,9 +137,11 @@ def test_late_writes_are_refused_and_deadlines_take_effect_once_the_worker_is_ba
     effects = _effects(ids)
     assert all(effects["polls"]) and effects["polls sealed"] == 2
     assert len(effects["shares"]) == 1 and effects["charges"]
-    for recipient, template in ((staff, "training/mail/session_cancelled.txt"),
-                                (staff, "training/mail/convocation.txt"),
-                                (manager, "pooling/mail/campaign_closed.txt")):
+    for recipient, template in (
+        (staff, "training/mail/session_cancelled.txt"),
+        (staff, "training/mail/convocation.txt"),
+        (manager, "pooling/mail/campaign_closed.txt"),
+    ):
         assert effects["mails"].count((recipient, template)) == 1
     db.session.commit()
 

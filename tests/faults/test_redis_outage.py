@@ -1,5 +1,6 @@
 """Redis stops while people write: every write succeeds, jobs wait in the outbox, and run once
 each when Redis is back and a worker picks them up."""
+
 import pytest
 
 from core import jobs
@@ -48,31 +49,54 @@ def _seat(poll) -> int:
 
 def _module_writes(client, net, polls) -> list:
     """People book the van, enrol colleagues, pledge and vote, through the API."""
-    token = {who: {"Authorization": f"Bearer {create_token(getattr(net, who), 'outage')[1]}"}
-             for who in ("staff", "manager", "board")}
+    token = {
+        who: {"Authorization": f"Bearer {create_token(getattr(net, who), 'outage')[1]}"}
+        for who in ("staff", "manager", "board")
+    }
     shared = net.modules
     van, session, campaign = shared["pooling"].van, shared["training"].session, shared["pooling"].campaign
     seats = {who: _seat(poll) for who, poll in polls.items()}
     home_id, product_id = net.home.id, campaign.products[0].id
     return [
-        *(client.post("/api/v1/pooling/bookings", headers=token["staff"], json={
-            "equipment_id": van.id, "start": at(1, hour).isoformat(), "end": at(1, hour + 1).isoformat()})
-          for hour in (8, 10, 12)),
-        *(client.post(f"/api/v1/training/sessions/{session.id}/enrolments", headers=token["manager"], json={
-            "organization_id": home_id, "name": f"Collègue {n}", "email": f"collegue{n}@test.example"})
-          for n in range(3)),
-        client.post(f"/api/v1/pooling/purchases/campaigns/{campaign.id}/pledges", headers=token["manager"],
-                    json={"product_id": product_id, "quantity": 20}),
-        *(client.post(f"/api/v1/governance/polls/{polls[who].id}/ballots", headers=token[who],
-                      json={"voter_id": seats[who], "choice": "yes"}) for who in ("manager", "board")),
+        *(
+            client.post(
+                "/api/v1/pooling/bookings",
+                headers=token["staff"],
+                json={"equipment_id": van.id, "start": at(1, hour).isoformat(), "end": at(1, hour + 1).isoformat()},
+            )
+            for hour in (8, 10, 12)
+        ),
+        *(
+            client.post(
+                f"/api/v1/training/sessions/{session.id}/enrolments",
+                headers=token["manager"],
+                json={"organization_id": home_id, "name": f"Collègue {n}", "email": f"collegue{n}@test.example"},
+            )
+            for n in range(3)
+        ),
+        client.post(
+            f"/api/v1/pooling/purchases/campaigns/{campaign.id}/pledges",
+            headers=token["manager"],
+            json={"product_id": product_id, "quantity": 20},
+        ),
+        *(
+            client.post(
+                f"/api/v1/governance/polls/{polls[who].id}/ballots",
+                headers=token[who],
+                json={"voter_id": seats[who], "choice": "yes"},
+            )
+            for who in ("manager", "board")
+        ),
     ]
 
 
 def test_bookings_enrolments_pledges_and_votes_survive_a_redis_outage(app, client, redis_server, smtp_server):
     net = build_network()
     governance = net.modules["governance"]
-    polls = {"manager": open_poll(net, governance.assembly, "Adhérer ?", "yes_no", []),
-             "board": open_poll(net, governance.board, "Recruter ?", "yes_no", [])}
+    polls = {
+        "manager": open_poll(net, governance.assembly, "Adhérer ?", "yes_no", []),
+        "board": open_poll(net, governance.board, "Recruter ?", "yes_no", []),
+    }
     jobs.dispatch()  # the setup's own mails go out before the outage
     smtp_server.messages.clear()
     last_job = db.session.scalar(db.select(db.func.max(jobs.Job.id)))
@@ -96,7 +120,8 @@ def test_bookings_enrolments_pledges_and_votes_survive_a_redis_outage(app, clien
         result = run_worker_burst(app, redis_server.url, SMTP_URL=app.config["SMTP_URL"])
         assert result.returncode == 0, result.stderr[-2000:]
     db.session.expire_all()
-    assert {(j.status, j.attempts) for j in db.session.scalars(db.select(jobs.Job).where(jobs.Job.id > last_job))} \
-        == {("done", 1)}
+    assert {(j.status, j.attempts) for j in db.session.scalars(db.select(jobs.Job).where(jobs.Job.id > last_job))} == {
+        ("done", 1)
+    }
     expected = sorted((m.to_address, m.subject) for m in mails)
     assert sorted((m["To"], m["Subject"]) for m in smtp_server.messages) == expected  # each mail once

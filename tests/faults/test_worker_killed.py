@@ -1,6 +1,7 @@
 """A worker killed (SIGKILL, with its work-horse) in the middle of a job: the job's change is not
 committed, the row stays 'running' until it is stale, then goes back to the outbox, runs again on
 another worker, and its effect happens once."""
+
 from datetime import timedelta
 
 import pytest

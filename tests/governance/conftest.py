@@ -1,4 +1,5 @@
 """Fixtures of the governance tests: a small assembly and board, and polls at any stage."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -31,8 +32,11 @@ def assembly(app, admin, make_org, make_user):
     for weight in (2, 1, 1, 1):
         org = make_org()
         manager = make_user("member_manager", org=org)
-        seats.append(bodies.add_member(admin, body, organization_id=org.id, weight=Decimal(weight),
-                                       start_date=today() - timedelta(days=30)))
+        seats.append(
+            bodies.add_member(
+                admin, body, organization_id=org.id, weight=Decimal(weight), start_date=today() - timedelta(days=30)
+            )
+        )
         orgs.append(org)
         managers.append(manager)
     db.session.commit()
@@ -48,8 +52,15 @@ def make_poll(app, admin):
     def factory(body, method="yes_no", options=(), opened=True, publish=True, **fields):
         now = utcnow()
         fields.setdefault("closes_at", now + timedelta(days=2))
-        poll = polls.create_poll(admin, body, list(options), question=fields.pop("question", "Question?"),
-                                 method=method, opens_at=now + timedelta(minutes=5), **fields)
+        poll = polls.create_poll(
+            admin,
+            body,
+            list(options),
+            question=fields.pop("question", "Question?"),
+            method=method,
+            opens_at=now + timedelta(minutes=5),
+            **fields,
+        )
         if publish:
             polls.publish_poll(admin, poll.id)
         if opened:

@@ -1,4 +1,5 @@
 """The API: listings, poll creation with validation, voting, results and problem+json errors."""
+
 from datetime import timedelta
 
 from core.db import utcnow
@@ -15,8 +16,14 @@ def test_api_needs_a_token_and_the_permission(client, make_user, api_token):
 def test_create_poll_with_bad_input_gives_problem_json(client, assembly, admin, api_token):
     headers = api_token(admin)
     now = utcnow()
-    body = {"body_id": assembly.id, "question": "Van?", "method": "ranked", "options": ["A"],
-            "opens_at": (now + timedelta(hours=1)).isoformat(), "closes_at": (now + timedelta(days=1)).isoformat()}
+    body = {
+        "body_id": assembly.id,
+        "question": "Van?",
+        "method": "ranked",
+        "options": ["A"],
+        "opens_at": (now + timedelta(hours=1)).isoformat(),
+        "closes_at": (now + timedelta(days=1)).isoformat(),
+    }
     response = client.post("/api/v1/governance/polls", json=body, headers=headers)
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     assert "options" in response.json["errors"]
@@ -51,8 +58,11 @@ def test_vote_and_results_through_the_api(client, assembly, make_poll, api_token
 def test_schulze_results_through_the_api(client, assembly, make_poll, api_token):
     poll = make_poll(assembly, "ranked", ["A", "B", "C"])
     for seat, manager in zip(assembly.seats, assembly.managers):
-        client.post(f"/api/v1/governance/polls/{poll.id}/ballots", headers=api_token(manager),
-                    json={"voter_id": seat_voter(poll, seat).id, "choice": [1, 0]})
+        client.post(
+            f"/api/v1/governance/polls/{poll.id}/ballots",
+            headers=api_token(manager),
+            json={"voter_id": seat_voter(poll, seat).id, "choice": [1, 0]},
+        )
     close_now(poll)
     data = client.get(f"/api/v1/governance/polls/{poll.id}/results", headers=api_token(assembly.managers[0])).json
     assert data["schulze"]["ranking"] == [[1], [0], [2]]
@@ -61,17 +71,29 @@ def test_schulze_results_through_the_api(client, assembly, make_poll, api_token)
 
 def test_needs_through_the_api(client, assembly, api_token):
     headers = api_token(assembly.managers[0])
-    bad = client.post("/api/v1/governance/needs", headers=headers,
-                      json={"organization_id": assembly.orgs[0].id, "title": "Van", "importance": 9, "urgency": 1})
+    bad = client.post(
+        "/api/v1/governance/needs",
+        headers=headers,
+        json={"organization_id": assembly.orgs[0].id, "title": "Van", "importance": 9, "urgency": 1},
+    )
     assert bad.status_code == 422
-    other = client.post("/api/v1/governance/needs", headers=headers,
-                        json={"organization_id": assembly.orgs[1].id, "title": "Van", "importance": 3, "urgency": 1})
+    other = client.post(
+        "/api/v1/governance/needs",
+        headers=headers,
+        json={"organization_id": assembly.orgs[1].id, "title": "Van", "importance": 3, "urgency": 1},
+    )
     assert other.status_code == 404
-    ok = client.post("/api/v1/governance/needs", headers=headers,
-                     json={"organization_id": assembly.orgs[0].id, "title": "Van", "importance": 3, "urgency": 1})
+    ok = client.post(
+        "/api/v1/governance/needs",
+        headers=headers,
+        json={"organization_id": assembly.orgs[0].id, "title": "Van", "importance": 3, "urgency": 1},
+    )
     assert ok.status_code == 201 and ok.json["convergence"] == 1
-    joined = client.post(f"/api/v1/governance/needs/{ok.json['id']}/support", headers=api_token(assembly.managers[1]),
-                         json={"organization_id": assembly.orgs[1].id, "importance": 5, "urgency": 5})
+    joined = client.post(
+        f"/api/v1/governance/needs/{ok.json['id']}/support",
+        headers=api_token(assembly.managers[1]),
+        json={"organization_id": assembly.orgs[1].id, "importance": 5, "urgency": 5},
+    )
     assert joined.json["convergence"] == 2
     listing = client.get("/api/v1/governance/needs", headers=headers).json
     assert listing["total"] == 1 and listing["items"][0]["rank"] == 1

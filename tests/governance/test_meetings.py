@@ -1,4 +1,5 @@
 """Bodies and terms, meetings: convocation within the notice period with .ics, quorum, proxies, reminders."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -20,8 +21,13 @@ def test_terms_do_not_overlap_and_end(assembly, admin):
     with pytest.raises(Conflict):
         bodies.add_member(admin, assembly, organization_id=assembly.orgs[0].id, start_date=today())
     with pytest.raises(DomainError):
-        bodies.add_member(admin, assembly, organization_id=assembly.orgs[0].id, start_date=today(),
-                          end_date=today() - timedelta(days=1))
+        bodies.add_member(
+            admin,
+            assembly,
+            organization_id=assembly.orgs[0].id,
+            start_date=today(),
+            end_date=today() - timedelta(days=1),
+        )
     bodies.end_term(admin, assembly.seats[0], today() - timedelta(days=1))
     db.session.commit()
     assert len(bodies.active_members(assembly.id, today())) == 3
@@ -39,9 +45,16 @@ def test_board_of_persons(admin, make_user):
 
 
 def _meeting(admin, body, days: float):
-    meeting = meetings.create_meeting(admin, body, "AG", utcnow() + timedelta(days=days),
-                                      utcnow() + timedelta(days=days, hours=2), "hybrid", "Tours",
-                                      "https://visio.example/ag")
+    meeting = meetings.create_meeting(
+        admin,
+        body,
+        "AG",
+        utcnow() + timedelta(days=days),
+        utcnow() + timedelta(days=days, hours=2),
+        "hybrid",
+        "Tours",
+        "https://visio.example/ag",
+    )
     meetings.add_agenda_item(admin, meeting, "Accounts")
     db.session.commit()
     return meeting
@@ -112,8 +125,8 @@ def test_weighted_quorum_decides(assembly, make_poll):
     # the heavy seat (2 of 5) alone: 40 % of the weight, quorum missed although it is 1 of 4 voters
     voting.cast_ballot(assembly.managers[0], poll.id, seat_voter(poll, assembly.seats[0]).id, "yes")
     db.session.commit()
-    from tests.governance.conftest import close_now
     from modules.governance.services.results import poll_result
+    from tests.governance.conftest import close_now
 
     close_now(poll)
     result = poll_result(poll)
@@ -134,10 +147,12 @@ def test_observatory_indicators_and_calendar(assembly, admin, make_poll):
 
     close_now(poll)
     start, end = date.today() - timedelta(days=5), date.today() + timedelta(days=60)
-    indicators = {i.code: i.values for i in collect("erp_observatory_indicators", start=start, end=end,
-                                                                        organization_ids=None)}
+    indicators = {
+        i.code: i.values for i in collect("erp_observatory_indicators", start=start, end=end, organization_ids=None)
+    }
     assert indicators["governance.meetings_attended"] == {assembly.orgs[0].id: 1}
     assert indicators["governance.votes_cast"] == {assembly.orgs[1].id: 1}
-    events = collect("erp_calendar_events", user=assembly.managers[0], start=utcnow(),
-                     end=utcnow() + timedelta(days=30), limit=None)
+    events = collect(
+        "erp_calendar_events", user=assembly.managers[0], start=utcnow(), end=utcnow() + timedelta(days=30), limit=None
+    )
     assert [e.uid for e in events] == [f"governance-meeting-{meeting.id}"]

@@ -1,4 +1,5 @@
 """The shared-needs board: post, join, rate, rank, vote on the top, turn into actions."""
+
 from datetime import timedelta
 
 import pytest

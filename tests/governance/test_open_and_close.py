@@ -1,4 +1,5 @@
 """Opening a published poll in session, closing it once every seat has voted, and the minutes of the vote."""
+
 import html
 
 import pytest
@@ -96,15 +97,19 @@ def test_only_managers_open_and_close(client, assembly, make_poll, make_user, lo
     assert db.session.get(Poll, poll.id).status == "scheduled"
 
 
-@pytest.mark.parametrize("method, options, choice, words", [
-    ("yes_no", [], "abstain", "Abstention"),
-    ("single", ["Tours", "Limoges"], 1, "Limoges"),
-    ("approval", ["Van", "Baler", "Stand"], [0, 2], "Van, Stand"),
-    ("ranked", ["A", "B", "C"], [2, 0], "C > A"),
-    ("judgment", ["A", "B"], [5, 0], "A : Très bien, B : À rejeter"),
-])
+@pytest.mark.parametrize(
+    "method, options, choice, words",
+    [
+        ("yes_no", [], "abstain", "Abstention"),
+        ("single", ["Tours", "Limoges"], 1, "Limoges"),
+        ("approval", ["Van", "Baler", "Stand"], [0, 2], "Van, Stand"),
+        ("ranked", ["A", "B", "C"], [2, 0], "C > A"),
+        ("judgment", ["A", "B"], [5, 0], "A : Très bien, B : À rejeter"),
+    ],
+)
 def test_minutes_and_published_ballots_read_as_words_for_every_method(
-        app, client, assembly, make_poll, admin, login_as, method, options, choice, words):
+    app, client, assembly, make_poll, admin, login_as, method, options, choice, words
+):
     poll = make_poll(assembly, method, options, secret=False)
     voter = seat_voter(poll, assembly.seats[0])
     voting.cast_ballot(assembly.managers[0], poll.id, voter.id, choice)

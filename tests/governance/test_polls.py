@@ -1,4 +1,5 @@
 """Poll life cycle: frozen voter list, immutability, deadlines by time, ballots, proxies, results."""
+
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -37,8 +38,9 @@ def test_college_weights(admin, make_org, make_poll, app):
         bodies.add_college(admin, body, "Too much", Decimal(1))
     start = today() - timedelta(days=1)
     for weight in (2, 1, 1):
-        bodies.add_member(admin, body, organization_id=make_org().id, college_id=members.id, weight=weight,
-                          start_date=start)
+        bodies.add_member(
+            admin, body, organization_id=make_org().id, college_id=members.id, weight=weight, start_date=start
+        )
     bodies.add_member(admin, body, organization_id=make_org().id, college_id=partners.id, start_date=start)
     with pytest.raises(DomainError) as error:
         bodies.add_member(admin, body, organization_id=make_org().id, start_date=start)
@@ -100,16 +102,19 @@ def test_the_first_ballot_opens_a_poll_the_job_has_not_opened(assembly, make_pol
 
 
 # messages are in French, the default language of the application
-@pytest.mark.parametrize("method, options, choice, field_message", [
-    ("single", ["A", "B"], 5, "ne fait pas partie du scrutin"),
-    ("single", ["A", "B"], "x", "n'est pas valide"),
-    ("ranked", ["A", "B", "C"], [0, 0, 1], "deux fois"),
-    ("ranked", ["A", "B", "C"], [0, 9], "ne fait pas partie du scrutin"),
-    ("approval", ["A", "B", "C"], [0, 0], "deux fois"),
-    ("judgment", ["A", "B"], [1], "chaque option"),
-    ("judgment", ["A", "B"], [1, 9], "mention"),
-    ("yes_no", [], "maybe", "oui, non ou abstention"),
-])
+@pytest.mark.parametrize(
+    "method, options, choice, field_message",
+    [
+        ("single", ["A", "B"], 5, "ne fait pas partie du scrutin"),
+        ("single", ["A", "B"], "x", "n'est pas valide"),
+        ("ranked", ["A", "B", "C"], [0, 0, 1], "deux fois"),
+        ("ranked", ["A", "B", "C"], [0, 9], "ne fait pas partie du scrutin"),
+        ("approval", ["A", "B", "C"], [0, 0], "deux fois"),
+        ("judgment", ["A", "B"], [1], "chaque option"),
+        ("judgment", ["A", "B"], [1, 9], "mention"),
+        ("yes_no", [], "maybe", "oui, non ou abstention"),
+    ],
+)
 def test_bad_ballots_are_refused_and_nothing_is_written(assembly, make_poll, method, options, choice, field_message):
     poll = make_poll(assembly, method, options)
     with pytest.raises(DomainError) as error:
@@ -248,8 +253,15 @@ def test_only_managers_create_publish_and_delete(assembly, make_poll, admin):
     from core.accounts.permissions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        polls.create_poll(assembly.managers[0], assembly, [], question="Q?", method="yes_no",
-                          opens_at=utcnow() + timedelta(hours=1), closes_at=utcnow() + timedelta(hours=2))
+        polls.create_poll(
+            assembly.managers[0],
+            assembly,
+            [],
+            question="Q?",
+            method="yes_no",
+            opens_at=utcnow() + timedelta(hours=1),
+            closes_at=utcnow() + timedelta(hours=2),
+        )
     poll = make_poll(assembly, "yes_no", opened=False, publish=False)
     polls.publish_poll(admin, poll.id)
     with pytest.raises(Conflict):
@@ -262,19 +274,26 @@ def test_only_managers_create_publish_and_delete(assembly, make_poll, admin):
     assert db.session.get(Poll, draft.id) is None
 
 
-@pytest.mark.parametrize("fields, field", [
-    ({"method": "ranked", "options": ["A"]}, "options"),
-    ({"method": "single", "options": ["A", "A"]}, "options"),
-    ({"method": "plurality"}, "method"),
-    ({"rule": "most"}, "rule"),
-    ({"closes_before_opens": True}, "closes_at"),
-    ({"method": "single", "options": ["A", "B"], "max_choices": 2}, "max_choices"),
-    ({"quorum_percent": Decimal(120)}, "quorum_percent"),
-])
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"method": "ranked", "options": ["A"]}, "options"),
+        ({"method": "single", "options": ["A", "A"]}, "options"),
+        ({"method": "plurality"}, "method"),
+        ({"rule": "most"}, "rule"),
+        ({"closes_before_opens": True}, "closes_at"),
+        ({"method": "single", "options": ["A", "B"], "max_choices": 2}, "max_choices"),
+        ({"quorum_percent": Decimal(120)}, "quorum_percent"),
+    ],
+)
 def test_bad_poll_settings_are_refused(assembly, admin, fields, field):
     now = utcnow()
-    values = {"question": "Q?", "method": "yes_no", "opens_at": now + timedelta(hours=1),
-              "closes_at": now + timedelta(hours=2)}
+    values = {
+        "question": "Q?",
+        "method": "yes_no",
+        "opens_at": now + timedelta(hours=1),
+        "closes_at": now + timedelta(hours=2),
+    }
     options = fields.pop("options", [])
     if fields.pop("closes_before_opens", False):
         values["closes_at"] = now

@@ -1,4 +1,5 @@
 """Secret ballots cannot be linked to voters: not by ids, not by storage order, not by logs."""
+
 import logging
 
 from sqlalchemy import inspect
@@ -32,8 +33,12 @@ def test_secret_ballots_are_unlinkable(assembly, make_poll, caplog):
     # keys are random UUIDs: sorting by them (the storage order of a WITHOUT ROWID table) says nothing of arrival
     assert all(len(b.id) == 36 for b in ballots) and len({b.id for b in ballots}) == 4
     if db.engine.dialect.name == "sqlite":
-        stored = [r[0] for r in db.session.execute(db.text(
-            "SELECT receipt FROM governance_ballot WHERE poll_id = :p"), {"p": poll.id})]
+        stored = [
+            r[0]
+            for r in db.session.execute(
+                db.text("SELECT receipt FROM governance_ballot WHERE poll_id = :p"), {"p": poll.id}
+            )
+        ]
         assert stored == sorted(stored, key=lambda r: next(b.id for b in ballots if b.receipt == r))
     # the register knows who voted, in no way what: no choice, no receipt, no time
     assert db.session.scalar(db.select(db.func.count()).select_from(Participation)) == 4
@@ -43,8 +48,10 @@ def test_secret_ballots_are_unlinkable(assembly, make_poll, caplog):
     assert '"choice"' not in logged
     close_now(poll)
     # after the close, even the physical order follows the receipts, not the arrival
-    stored = [r[0] for r in db.session.execute(db.text(
-        "SELECT receipt FROM governance_ballot WHERE poll_id = :p"), {"p": poll.id})]
+    stored = [
+        r[0]
+        for r in db.session.execute(db.text("SELECT receipt FROM governance_ballot WHERE poll_id = :p"), {"p": poll.id})
+    ]
     assert sorted(stored) == sorted(receipts)
     result = poll_result(poll)
     assert [b["voter"] for b in result.ballots] == [None] * 4

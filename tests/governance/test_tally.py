@@ -1,4 +1,5 @@
 """The tally engine: worked examples with published results, properties, rules, speed."""
+
 import random
 import time
 from decimal import Decimal
@@ -20,16 +21,34 @@ def expand(groups, names=ABCDE):
 
 
 # Wikipedia, "Schulze method", example with 45 voters and 5 candidates (from Schulze 2011).
-WIKIPEDIA_45 = [(5, "ACBED"), (5, "ADECB"), (8, "BEDAC"), (3, "CABED"), (7, "CAEBD"), (2, "CBADE"),
-                (7, "DCEBA"), (8, "EBADC")]
+WIKIPEDIA_45 = [
+    (5, "ACBED"),
+    (5, "ADECB"),
+    (8, "BEDAC"),
+    (3, "CABED"),
+    (7, "CAEBD"),
+    (2, "CBADE"),
+    (7, "DCEBA"),
+    (8, "EBADC"),
+]
 
 
 def test_schulze_wikipedia_example_45_voters():
     result = schulze(expand(WIKIPEDIA_45), 5)
-    assert result.matrix == [[0, 20, 26, 30, 22], [25, 0, 16, 33, 18], [19, 29, 0, 17, 24],
-                             [15, 12, 28, 0, 14], [23, 27, 21, 31, 0]]
-    assert result.paths == [[0, 28, 28, 30, 24], [25, 0, 28, 33, 24], [25, 29, 0, 29, 24],
-                            [25, 28, 28, 0, 24], [25, 28, 28, 31, 0]]
+    assert result.matrix == [
+        [0, 20, 26, 30, 22],
+        [25, 0, 16, 33, 18],
+        [19, 29, 0, 17, 24],
+        [15, 12, 28, 0, 14],
+        [23, 27, 21, 31, 0],
+    ]
+    assert result.paths == [
+        [0, 28, 28, 30, 24],
+        [25, 0, 28, 33, 24],
+        [25, 29, 0, 29, 24],
+        [25, 28, 28, 0, 24],
+        [25, 28, 28, 31, 0],
+    ]
     assert result.ranking == [[4], [0], [2], [1], [3]]  # E > A > C > B > D
     assert result.winners == [4]
 
@@ -64,7 +83,8 @@ def test_schulze_cycle_gives_a_tie():
 
 
 rankings = st.integers(min_value=2, max_value=5).flatmap(
-    lambda n: st.tuples(st.just(n), st.lists(st.permutations(range(n)).map(tuple), min_size=1, max_size=30)))
+    lambda n: st.tuples(st.just(n), st.lists(st.permutations(range(n)).map(tuple), min_size=1, max_size=30))
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -89,8 +109,14 @@ def test_results_do_not_depend_on_ballot_order(data, rng):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(2, 4).flatmap(lambda n: st.tuples(
-    st.just(n), st.lists(st.tuples(st.permutations(range(n)).map(tuple), st.integers(1, 4)), min_size=1, max_size=12))))
+@given(
+    st.integers(2, 4).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(st.tuples(st.permutations(range(n)).map(tuple), st.integers(1, 4)), min_size=1, max_size=12),
+        )
+    )
+)
 def test_weighted_counts_equal_repeated_unweighted_ballots(data):
     n, weighted = data
     repeated = [(ranking, 1) for ranking, weight in weighted for _ in range(weight)]
@@ -129,20 +155,23 @@ def test_majority_judgment_refuses_a_missing_grade():
         majority_judgment([((1,), 1)], 2)
 
 
-@pytest.mark.parametrize("rule, yes, no, abstain, handling, passed", [
-    ("simple", 5, 4, 10, "excluded", True),
-    ("simple", 5, 4, 10, "counted", False),  # 5 of 19 is not a majority once abstentions count
-    ("simple", 4, 4, 0, "excluded", False),  # a tie does not carry
-    ("absolute", 5, 0, 0, "excluded", False),  # 5 of 11 on the list
-    ("absolute", 6, 0, 0, "excluded", True),
-    ("two_thirds", 6, 3, 0, "excluded", True),
-    ("two_thirds", 6, 3, 1, "counted", False),
-    ("three_quarters", 6, 2, 0, "excluded", True),
-    ("three_quarters", 5, 2, 0, "excluded", False),
-    ("unanimity", 7, 0, 2, "excluded", True),
-    ("unanimity", 7, 0, 2, "counted", False),
-    ("unanimity", 7, 1, 0, "excluded", False),
-])
+@pytest.mark.parametrize(
+    "rule, yes, no, abstain, handling, passed",
+    [
+        ("simple", 5, 4, 10, "excluded", True),
+        ("simple", 5, 4, 10, "counted", False),  # 5 of 19 is not a majority once abstentions count
+        ("simple", 4, 4, 0, "excluded", False),  # a tie does not carry
+        ("absolute", 5, 0, 0, "excluded", False),  # 5 of 11 on the list
+        ("absolute", 6, 0, 0, "excluded", True),
+        ("two_thirds", 6, 3, 0, "excluded", True),
+        ("two_thirds", 6, 3, 1, "counted", False),
+        ("three_quarters", 6, 2, 0, "excluded", True),
+        ("three_quarters", 5, 2, 0, "excluded", False),
+        ("unanimity", 7, 0, 2, "excluded", True),
+        ("unanimity", 7, 0, 2, "counted", False),
+        ("unanimity", 7, 1, 0, "excluded", False),
+    ],
+)
 def test_majority_rules(rule, yes, no, abstain, handling, passed):
     assert decide(rule, yes, no, abstain, 11, handling).passed is passed
 
@@ -157,8 +186,16 @@ def test_quorum_by_voters_and_by_weight():
 
 def test_yes_no_tally_with_blank_ballots_and_weights():
     ballots = [("yes", Decimal(2)), ("no", Decimal(1)), ("abstain", Decimal(1)), (None, Decimal(3))]
-    result = tally("yes_no", 0, ballots, rule="simple", quorum_kind="weight", quorum_share=Fraction(1, 2),
-                   eligible_count=5, eligible_weight=Decimal(10))
+    result = tally(
+        "yes_no",
+        0,
+        ballots,
+        rule="simple",
+        quorum_kind="weight",
+        quorum_share=Fraction(1, 2),
+        eligible_count=5,
+        eligible_weight=Decimal(10),
+    )
     assert result.counts.ballots == {"yes": 1, "no": 1, "abstain": 1}
     assert result.counts.blank_ballots == 1 and result.counts.blank_weight == 3
     assert result.quorum.reached and result.passed  # 7 of 10 took part; 2 for, 1 against
@@ -172,12 +209,19 @@ def test_single_choice_needs_a_unique_winner():
 
 
 def test_canonical_document_and_hash():
-    ballots = [{"receipt": "B", "choice": [1, 0], "weight": Decimal("1.5")},
-               {"receipt": "A", "choice": None, "weight": 1}]
+    ballots = [
+        {"receipt": "B", "choice": [1, 0], "weight": Decimal("1.5")},
+        {"receipt": "A", "choice": None, "weight": 1},
+    ]
     document = canonical_document(7, "ranked", ["Été", "Hiver"], ballots)
-    assert document == ('{"ballots":[{"choice":null,"receipt":"A","weight":"1.000000"},'
-                        '{"choice":[1,0],"receipt":"B","weight":"1.500000"}],"method":"ranked",'
-                        '"options":["Été","Hiver"],"poll":7}').encode()
+    assert (
+        document
+        == (
+            '{"ballots":[{"choice":null,"receipt":"A","weight":"1.000000"},'
+            '{"choice":[1,0],"receipt":"B","weight":"1.500000"}],"method":"ranked",'
+            '"options":["Été","Hiver"],"poll":7}'
+        ).encode()
+    )
     import hashlib
 
     assert result_hash(7, "ranked", ["Été", "Hiver"], list(reversed(ballots))) == hashlib.sha256(document).hexdigest()

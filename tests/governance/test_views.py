@@ -1,4 +1,5 @@
 """Pages: role matrix, forms with bad input, voting in the browser, results, PDF, query counts."""
+
 from datetime import timedelta
 
 import pytest
@@ -11,10 +12,18 @@ from modules.governance.services import meetings, voting
 from tests.governance.conftest import close_now, seat_voter
 
 
-@pytest.mark.parametrize("role, status", [
-    (None, 302), ("project_holder", 403), ("trainer", 403), ("member_staff", 200), ("member_manager", 200),
-    ("board_member", 200), ("network_admin", 200),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        (None, 302),
+        ("project_holder", 403),
+        ("trainer", 403),
+        ("member_staff", 200),
+        ("member_manager", 200),
+        ("board_member", 200),
+        ("network_admin", 200),
+    ],
+)
 def test_role_matrix_on_the_pages(client, make_user, login_as, role, status):
     if role:
         login_as(make_user(role))
@@ -31,10 +40,18 @@ def test_only_managers_create_polls(client, assembly, make_user, login_as, role,
 def test_create_poll_form_keeps_input_and_shows_field_errors(client, assembly, admin, login_as):
     login_as(admin)
     now = local(utcnow())
-    data = {"question": "Which van?", "method": "ranked", "options": "Only one", "rule": "simple",
-            "abstentions": "excluded", "quorum_kind": "none", "quorum_percent": "0", "meeting_id": "0",
-            "opens_at": (now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-            "closes_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")}
+    data = {
+        "question": "Which van?",
+        "method": "ranked",
+        "options": "Only one",
+        "rule": "simple",
+        "abstentions": "excluded",
+        "quorum_kind": "none",
+        "quorum_percent": "0",
+        "meeting_id": "0",
+        "opens_at": (now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
     page = client.post(f"/governance/bodies/{assembly.id}/polls/new", data=data)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -58,8 +75,9 @@ def test_vote_in_the_browser_and_check_the_receipt(client, assembly, make_poll, 
     bad = client.post(f"/governance/polls/{poll.id}", data={"voter_id": voter_id, "rank-0": "1", "rank-1": "1"})
     assert bad.status_code == 200 and "deux fois" in bad.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Ballot)) == 0
-    ok = client.post(f"/governance/polls/{poll.id}", data={"voter_id": voter_id, "rank-0": "2", "rank-1": "0"},
-                     follow_redirects=True)
+    ok = client.post(
+        f"/governance/polls/{poll.id}", data={"voter_id": voter_id, "rank-0": "2", "rank-1": "0"}, follow_redirects=True
+    )
     assert ok.status_code == 200
     receipt = db.session.scalar(db.select(Ballot.receipt))
     assert receipt in ok.get_data(as_text=True)
@@ -77,12 +95,15 @@ def test_vote_in_the_browser_and_check_the_receipt(client, assembly, make_poll, 
     assert receipt in csv_body and assembly.orgs[0].name not in csv_body
 
 
-@pytest.mark.parametrize("method, options, data", [
-    ("yes_no", [], {"choice": "yes"}),
-    ("single", ["A", "B"], {"choice": "1"}),
-    ("approval", ["A", "B", "C"], {"choice": ["0", "2"]}),
-    ("judgment", ["A", "B"], {"grade-0": "5", "grade-1": "2"}),
-])
+@pytest.mark.parametrize(
+    "method, options, data",
+    [
+        ("yes_no", [], {"choice": "yes"}),
+        ("single", ["A", "B"], {"choice": "1"}),
+        ("approval", ["A", "B", "C"], {"choice": ["0", "2"]}),
+        ("judgment", ["A", "B"], {"grade-0": "5", "grade-1": "2"}),
+    ],
+)
 def test_each_method_through_the_page_and_its_results(client, assembly, make_poll, login_as, method, options, data):
     poll = make_poll(assembly, method, options)
     voter_id = seat_voter(poll, assembly.seats[0]).id
@@ -139,22 +160,33 @@ def test_needs_board_query_count_does_not_grow(client, assembly, login_as, query
 
 
 def test_meeting_page_attendance_quorum_and_minutes(client, assembly, admin, login_as):
-    meeting = meetings.create_meeting(admin, assembly, "AG 2027", utcnow() + timedelta(days=20),
-                                      utcnow() + timedelta(days=20, hours=2), "in_person", "Tours")
+    meeting = meetings.create_meeting(
+        admin,
+        assembly,
+        "AG 2027",
+        utcnow() + timedelta(days=20),
+        utcnow() + timedelta(days=20, hours=2),
+        "in_person",
+        "Tours",
+    )
     item = meetings.add_agenda_item(admin, meeting, "Accounts")
     motion = meetings.add_motion(admin, item, "The accounts are approved.")
     db.session.commit()
     login_as(admin)
     seats = assembly.seats
-    client.post(f"/governance/meetings/{meeting.id}/attendance",
-                data={f"status-{seats[0].id}": "present", f"status-{seats[1].id}": "present"})
+    client.post(
+        f"/governance/meetings/{meeting.id}/attendance",
+        data={f"status-{seats[0].id}": "present", f"status-{seats[1].id}": "present"},
+    )
     page = client.get(f"/governance/meetings/{meeting.id}").get_data(as_text=True)
     assert "AG 2027" in page
     quorum = meetings.live_quorum(db.session.get(Meeting, meeting.id))
     assert quorum.present == 2 and quorum.weight_in == 3 and quorum.weight_total == 5 and quorum.reached
     assert client.post(f"/motions/{motion.id}/hands").status_code == 404  # wrong prefix
-    client.post(f"/governance/motions/{motion.id}/hands",
-                data={"hands-votes_for": "3", "hands-votes_against": "1", "hands-votes_abstain": "0"})
+    client.post(
+        f"/governance/motions/{motion.id}/hands",
+        data={"hands-votes_for": "3", "hands-votes_against": "1", "hands-votes_abstain": "0"},
+    )
     pdf = client.get(f"/governance/meetings/{meeting.id}/minutes.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     assert db.session.get(type(motion), motion.id).adopted is True
@@ -166,21 +198,40 @@ def test_body_pages_add_a_college_a_member_and_end_a_term(client, admin, make_or
     from modules.governance.models import Body, BodyMember
 
     login_as(admin)
-    created = client.post("/governance/bodies", data={"name": "AG", "kind": "assembly", "seat_kind": "organization",
-                                                       "proxy_cap": "2", "notice_days": "15", "quorum_percent": "50"})
+    created = client.post(
+        "/governance/bodies",
+        data={
+            "name": "AG",
+            "kind": "assembly",
+            "seat_kind": "organization",
+            "proxy_cap": "2",
+            "notice_days": "15",
+            "quorum_percent": "50",
+        },
+    )
     body_id = db.session.scalar(db.select(Body.id))
     assert created.status_code == 302
-    too_much = client.post(f"/governance/bodies/{body_id}", data={"college-name": "Members",
-                                                                   "college-weight_percent": "120",
-                                                                   "college-submit": "1"})
+    too_much = client.post(
+        f"/governance/bodies/{body_id}",
+        data={"college-name": "Members", "college-weight_percent": "120", "college-submit": "1"},
+    )
     assert too_much.status_code == 200 and "is-invalid" in too_much.get_data(as_text=True)
-    client.post(f"/governance/bodies/{body_id}", data={"college-name": "Members", "college-weight_percent": "70",
-                                                       "college-submit": "1"})
+    client.post(
+        f"/governance/bodies/{body_id}",
+        data={"college-name": "Members", "college-weight_percent": "70", "college-submit": "1"},
+    )
     org = make_org()
     college_id = db.session.get(Body, body_id).colleges[0].id
-    added = client.post(f"/governance/bodies/{body_id}", data={
-        "member-holder": org.id, "member-college_id": college_id, "member-weight": "2",
-        "member-start_date": "2026-01-01", "member-submit": "1"})
+    added = client.post(
+        f"/governance/bodies/{body_id}",
+        data={
+            "member-holder": org.id,
+            "member-college_id": college_id,
+            "member-weight": "2",
+            "member-start_date": "2026-01-01",
+            "member-submit": "1",
+        },
+    )
     assert added.status_code == 302
     member = db.session.scalar(db.select(BodyMember))
     client.post(f"/governance/members/{member.id}/end", data={"end_date": "2026-06-30"})

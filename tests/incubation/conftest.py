@@ -1,4 +1,5 @@
 """Incubation tests run with the incubation module alone (TEST_ERP_MODULES=all: with everything)."""
+
 from __future__ import annotations
 
 import io
@@ -47,8 +48,9 @@ def make_project(app, make_org, make_user):
     def factory(status="accepted", track=None, name=None):
         org = make_org(name, kind="project")
         holder = make_user("project_holder", org=org)
-        project = Project(organization_id=org.id, territory="Vierzon", status=status,
-                          track_id=track.id if track else None)
+        project = Project(
+            organization_id=org.id, territory="Vierzon", status=status, track_id=track.id if track else None
+        )
         db.session.add(project)
         db.session.flush()
         if status == "accepted" and track is not None:
@@ -74,8 +76,17 @@ def world(app, make_org, make_user, make_project) -> World:
     tracks.add_milestone(admin, second, "Financing plan", "Budget", 60)
     host_org = make_org("Ressourcerie hôte", address="1 rue du Réemploi, Tours")
     referent = make_user("host_referent", org=host_org)
-    site = hosting.save_site(admin, None, organization_id=host_org.id, name="La Charpente", address="1 rue, Tours",
-                             capacity=2, learnings=["sorting", "shop"], description="", referent_id=referent.id)
+    site = hosting.save_site(
+        admin,
+        None,
+        organization_id=host_org.id,
+        name="La Charpente",
+        address="1 rue, Tours",
+        capacity=2,
+        learnings=["sorting", "shop"],
+        description="",
+        referent_id=referent.id,
+    )
     db.session.add(HostPeriod(host_site_id=site.id, start_date=day(1), end_date=day(120)))
     db.session.commit()
     holder, project = make_project("accepted", track, name="Projet Vierzon")

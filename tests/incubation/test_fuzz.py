@@ -1,4 +1,5 @@
 """Random input on the public sign-up, the module's forms and API bodies: never a 500."""
+
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
@@ -8,8 +9,12 @@ from core.accounts.models import User
 from core.extensions import db
 from modules.incubation.models import Placement
 
-text = st.one_of(st.text(max_size=300), st.sampled_from(["", " ", "\x00", "é" * 6000, "<script>", "1e309", "-1",
-                                                          "2026-02-30", "0", "99999999999999999999", "a@b"]))
+text = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        ["", " ", "\x00", "é" * 6000, "<script>", "1e309", "-1", "2026-02-30", "0", "99999999999999999999", "a@b"]
+    ),
+)
 fuzz = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 SIGNUP = ["name", "email", "password", "confirm", "project_name", "territory", "needs"]
 PLACEMENT = ["project_id", "host_site_id", "kind", "start_date", "end_date", "people", "message"]
@@ -35,9 +40,16 @@ def test_random_placement_forms_never_fail(world, client, login_as, data):
 
 
 @fuzz
-@given(body=st.one_of(st.dictionaries(st.sampled_from(PLACEMENT + ["holder_id"]),
-                                      st.one_of(text, st.integers(), st.floats(), st.none(), st.booleans())),
-                      st.lists(st.integers()), st.text()))
+@given(
+    body=st.one_of(
+        st.dictionaries(
+            st.sampled_from(PLACEMENT + ["holder_id"]),
+            st.one_of(text, st.integers(), st.floats(), st.none(), st.booleans()),
+        ),
+        st.lists(st.integers()),
+        st.text(),
+    )
+)
 def test_random_api_bodies_never_fail(world, client, api_token, body):
     headers = api_token(world.holder)
     response = client.post("/api/v1/incubation/placements", json=body, headers=headers)
@@ -46,12 +58,20 @@ def test_random_api_bodies_never_fail(world, client, api_token, body):
 
 
 def test_huge_ids_are_not_found(world, client, login_as, api_token):
-    huge = 10 ** 20
+    huge = 10**20
     login_as(world.admin)
-    for url in (f"/incubation/projects/{huge}", f"/incubation/sites/{huge}", f"/incubation/placements/{huge}",
-                f"/incubation/documents/{huge}", f"/incubation/tracks/{huge}"):
+    for url in (
+        f"/incubation/projects/{huge}",
+        f"/incubation/sites/{huge}",
+        f"/incubation/placements/{huge}",
+        f"/incubation/documents/{huge}",
+        f"/incubation/tracks/{huge}",
+    ):
         assert client.get(url).status_code == 404, url
     headers = api_token(world.holder)
-    response = client.post("/api/v1/incubation/placements", headers=headers, json={
-        "project_id": huge, "host_site_id": huge, "kind": "visit", "start_date": "2030-01-01"})
+    response = client.post(
+        "/api/v1/incubation/placements",
+        headers=headers,
+        json={"project_id": huge, "host_site_id": huge, "kind": "visit", "start_date": "2030-01-01"},
+    )
     assert response.status_code == 422

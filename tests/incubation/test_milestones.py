@@ -1,4 +1,5 @@
 """Milestones: submission with checked documents, validation only by the project's coaches."""
+
 from __future__ import annotations
 
 import io
@@ -14,9 +15,11 @@ def first_milestone(world) -> ProjectMilestone:
 
 
 def submit(client, world, pm, files):
-    return client.post(f"/incubation/projects/{world.project.id}/milestones/{pm.id}/submit",
-                       data={f"m{pm.id}-files": files, f"m{pm.id}-note": "here it is"},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/incubation/projects/{world.project.id}/milestones/{pm.id}/submit",
+        data={f"m{pm.id}-files": files, f"m{pm.id}-note": "here it is"},
+        content_type="multipart/form-data",
+    )
 
 
 def test_documents_are_checked_by_content_and_served_safely(world, make_project, client, login_as, app):

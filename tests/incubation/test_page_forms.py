@@ -1,5 +1,6 @@
 """The pages' forms: refused input stays on the form with the field marked, one id per field, lists
 searchable, and the dashboard links straight to what needs an answer."""
+
 from __future__ import annotations
 
 from core.extensions import db
@@ -9,8 +10,14 @@ from tests.incubation.conftest import day, pdf_file
 
 
 def request_immersion(world) -> Placement:
-    placement = hosting.request_placement(world.holder, project_id=world.project.id, host_site_id=world.site.id,
-                                          kind="immersion", start=day(5), end=day(6))
+    placement = hosting.request_placement(
+        world.holder,
+        project_id=world.project.id,
+        host_site_id=world.site.id,
+        kind="immersion",
+        start=day(5),
+        end=day(6),
+    )
     db.session.commit()
     return placement
 
@@ -28,8 +35,10 @@ def test_a_returned_milestone_without_comments_keeps_the_decision_on_the_form(wo
     tracks.submit_milestone(world.holder, world.project, pm, "", [_upload()])
     db.session.commit()
     login_as(world.coach)
-    response = client.post(f"/incubation/projects/{world.project.id}/milestones/{pm.id}/review",
-                           data={f"r{pm.id}-decision": "return", f"r{pm.id}-comment": ""})
+    response = client.post(
+        f"/incubation/projects/{world.project.id}/milestones/{pm.id}/review",
+        data={f"r{pm.id}-decision": "return", f"r{pm.id}-comment": ""},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'id="r{pm.id}-comment-error"' in page and '<option selected value="return">' in page
@@ -61,8 +70,14 @@ def test_coaches_are_chosen_among_the_network_not_among_holders(world, client, l
 
 def test_placements_and_visits_are_searchable(world, client, login_as):
     request_immersion(world)
-    hosting.record_visit(world.admin, authority="Ville de Vierzon", visitors="", visited_on=day(-3),
-                         place="Mairie", project_id=world.project.id)
+    hosting.record_visit(
+        world.admin,
+        authority="Ville de Vierzon",
+        visitors="",
+        visited_on=day(-3),
+        place="Mairie",
+        project_id=world.project.id,
+    )
     db.session.commit()
     login_as(world.admin)
     assert world.holder.name in client.get("/incubation/placements?q=charpente").get_data(as_text=True)

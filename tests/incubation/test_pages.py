@@ -1,4 +1,5 @@
 """Every page for every demo role, on the demo data: no error, the right answer per role."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,9 +8,20 @@ from core.demo import DEMO_PASSWORD, load_demo
 from core.extensions import db
 from modules.incubation.models import HostSite, Placement, Project
 
-PAGES = ["/incubation/", "/incubation/projects", "/incubation/tracks", "/incubation/tracks/1", "/incubation/sites",
-         "/incubation/sites/1", "/incubation/placements", "/incubation/placements/new", "/incubation/visits",
-         "/incubation/visits/new", "/dashboard", "/calendar"]
+PAGES = [
+    "/incubation/",
+    "/incubation/projects",
+    "/incubation/tracks",
+    "/incubation/tracks/1",
+    "/incubation/sites",
+    "/incubation/sites/1",
+    "/incubation/placements",
+    "/incubation/placements/new",
+    "/incubation/visits",
+    "/incubation/visits/new",
+    "/dashboard",
+    "/calendar",
+]
 # demo account -> pages answering 403 for it
 FORBIDDEN = {
     "coordination": set(),
@@ -36,8 +48,11 @@ def test_every_page_answers_for_every_role(demo, client, account):
     login(client, user, DEMO_PASSWORD)
     for url in PAGES + ["/incubation/pipeline", "/incubation/sites/new", "/incubation/pipeline/chart.svg"]:
         response = client.get(url, follow_redirects=True)
-        expected = 403 if url in FORBIDDEN[account] or (url.endswith(".svg") and
-                                                        "/incubation/pipeline" in FORBIDDEN[account]) else 200
+        expected = (
+            403
+            if url in FORBIDDEN[account] or (url.endswith(".svg") and "/incubation/pipeline" in FORBIDDEN[account])
+            else 200
+        )
         assert response.status_code == expected, (account, url, response.status_code)
     projects = db.session.scalars(db.select(Project)).all()
     for project in projects:
@@ -50,8 +65,8 @@ def test_every_page_answers_for_every_role(demo, client, account):
 
 
 def test_demo_has_what_the_issue_asks(demo, app):
-    from modules.incubation.services.reports import pipeline
     from core.accounts.models import User
+    from modules.incubation.services.reports import pipeline
 
     admin = db.session.scalar(db.select(User).where(User.email == "coordination@ressourceries.example"))
     assert db.session.scalar(db.select(db.func.count()).select_from(HostSite)) == 4
@@ -79,6 +94,5 @@ def test_visitors_find_the_project_sign_up_and_members_do_not(demo, client):
     welcome = client.get("/").get_data(as_text=True)
     assert 'href="/incubation/signup"' in welcome and "Créer une ressourcerie" in welcome
     assert 'href="/incubation/signup"' in client.get("/login").get_data(as_text=True)  # in the navbar
-    login(client, db.session.scalar(db.select(User).where(User.email == "equipe@ressourceries.example")),
-          DEMO_PASSWORD)
+    login(client, db.session.scalar(db.select(User).where(User.email == "equipe@ressourceries.example")), DEMO_PASSWORD)
     assert 'href="/incubation/signup"' not in client.get("/dashboard").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Placements: capacity per day, one holder in one place at a time, the host's offer, decisions."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -22,9 +23,15 @@ def english(app):
 
 
 def ask(user, world, start, end=None, kind="immersion", people=1, project=None, site=None):
-    return hosting.request_placement(user, project_id=(project or world.project).id,
-                                     host_site_id=(site or world.site).id, kind=kind, start=start, end=end,
-                                     people=people)
+    return hosting.request_placement(
+        user,
+        project_id=(project or world.project).id,
+        host_site_id=(site or world.site).id,
+        kind=kind,
+        start=start,
+        end=end,
+        people=people,
+    )
 
 
 def test_capacity_is_counted_per_day(world, make_project):
@@ -48,9 +55,17 @@ def test_declined_or_cancelled_frees_the_seats(world, make_project):
 def test_overlapping_placements_of_one_holder_are_refused(world, make_org):
     from modules.incubation.models import HostPeriod
 
-    other_site = hosting.save_site(world.admin, None, organization_id=world.host_org.id, name="Second site",
-                                   address="2 rue, Tours", capacity=5, learnings=[], description="",
-                                   referent_id=world.referent.id)
+    other_site = hosting.save_site(
+        world.admin,
+        None,
+        organization_id=world.host_org.id,
+        name="Second site",
+        address="2 rue, Tours",
+        capacity=5,
+        learnings=[],
+        description="",
+        referent_id=world.referent.id,
+    )
     db.session.add(HostPeriod(host_site_id=other_site.id, start_date=day(1), end_date=day(60)))
     ask(world.holder, world, day(10), day(12))
     with pytest.raises(Conflict) as error:
@@ -59,13 +74,16 @@ def test_overlapping_placements_of_one_holder_are_refused(world, make_org):
     assert ask(world.holder, world, day(13), day(13), kind="visit", site=other_site).kind == "visit"
 
 
-@pytest.mark.parametrize("start,end,field,words", [
-    (5, 3, "end_date", "before the start"),
-    (0, 2, "start_date", "one day ahead"),
-    (-3, 2, "start_date", "one day ahead"),
-    (118, 125, "start_date", "outside its offer"),
-    (2, 40, "end_date", "at most"),
-])
+@pytest.mark.parametrize(
+    "start,end,field,words",
+    [
+        (5, 3, "end_date", "before the start"),
+        (0, 2, "start_date", "one day ahead"),
+        (-3, 2, "start_date", "one day ahead"),
+        (118, 125, "start_date", "outside its offer"),
+        (2, 40, "end_date", "at most"),
+    ],
+)
 def test_bad_dates_get_a_clear_message(world, start, end, field, words):
     with pytest.raises(DomainError) as error:
         ask(world.holder, world, day(start), day(end))
@@ -94,8 +112,9 @@ def test_only_the_referent_decides_and_acceptance_mails_an_ics(world, app):
     hosting.decide_placement(world.referent, placement, True, "Welcome")
     with pytest.raises(Conflict):
         hosting.decide_placement(world.referent, placement, False, "changed my mind")
-    mail = db.session.scalar(db.select(OutgoingMail).where(OutgoingMail.to_address == world.holder.email,
-                                                           OutgoingMail.ics.is_not(None)))
+    mail = db.session.scalar(
+        db.select(OutgoingMail).where(OutgoingMail.to_address == world.holder.email, OutgoingMail.ics.is_not(None))
+    )
     assert "BEGIN:VEVENT" in mail.ics and "La Charpente" in mail.ics
 
 
@@ -131,19 +150,38 @@ def test_confirmed_placements_are_in_the_calendar_and_ics(world, client, login_a
 
 def test_placement_form_keeps_input_and_shows_field_errors(world, client, login_as):
     login_as(world.holder)
-    response = client.post("/incubation/placements/new", data={
-        "project_id": world.project.id, "host_site_id": world.site.id, "kind": "immersion",
-        "start_date": day(8).isoformat(), "end_date": day(4).isoformat(), "people": "1", "message": "hello"})
+    response = client.post(
+        "/incubation/placements/new",
+        data={
+            "project_id": world.project.id,
+            "host_site_id": world.site.id,
+            "kind": "immersion",
+            "start_date": day(8).isoformat(),
+            "end_date": day(4).isoformat(),
+            "people": "1",
+            "message": "hello",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="end_date-error"' in page and "précéder le début" in page
     assert "hello" in page
-    response = client.post("/incubation/placements/new", data={
-        "project_id": world.project.id, "host_site_id": "abc", "kind": "boat", "start_date": "31/31/2020"})
+    response = client.post(
+        "/incubation/placements/new",
+        data={"project_id": world.project.id, "host_site_id": "abc", "kind": "boat", "start_date": "31/31/2020"},
+    )
     assert response.status_code == 422
-    ok = client.post("/incubation/placements/new", data={
-        "project_id": world.project.id, "host_site_id": world.site.id, "kind": "immersion",
-        "start_date": day(8).isoformat(), "end_date": day(9).isoformat(), "people": "1"})
+    ok = client.post(
+        "/incubation/placements/new",
+        data={
+            "project_id": world.project.id,
+            "host_site_id": world.site.id,
+            "kind": "immersion",
+            "start_date": day(8).isoformat(),
+            "end_date": day(9).isoformat(),
+            "people": "1",
+        },
+    )
     assert ok.status_code == 302
 
 
@@ -159,9 +197,18 @@ def test_twenty_concurrent_requests_never_overfill_a_day(world, make_project, ap
     def request(item):
         headers, project_id, n = item
         start = day(10 + n % 3)
-        response = requests.post(f"{live_server}/api/v1/incubation/placements", headers=headers, timeout=60, json={
-            "project_id": project_id, "host_site_id": site_id, "kind": "immersion",
-            "start_date": start.isoformat(), "end_date": day(14).isoformat()})
+        response = requests.post(
+            f"{live_server}/api/v1/incubation/placements",
+            headers=headers,
+            timeout=60,
+            json={
+                "project_id": project_id,
+                "host_site_id": site_id,
+                "kind": "immersion",
+                "start_date": start.isoformat(),
+                "end_date": day(14).isoformat(),
+            },
+        )
         return response.status_code
 
     with ThreadPoolExecutor(max_workers=20) as pool:
@@ -177,17 +224,33 @@ def test_twenty_concurrent_requests_never_overfill_a_day(world, make_project, ap
 def test_concurrent_requests_of_one_holder_never_overlap(world, api_token, live_server):
     from modules.incubation.models import HostPeriod
 
-    other = hosting.save_site(world.admin, None, organization_id=world.host_org.id, name="Big site",
-                              address="3 rue, Tours", capacity=50, learnings=[], description="",
-                              referent_id=world.referent.id)
+    other = hosting.save_site(
+        world.admin,
+        None,
+        organization_id=world.host_org.id,
+        name="Big site",
+        address="3 rue, Tours",
+        capacity=50,
+        learnings=[],
+        description="",
+        referent_id=world.referent.id,
+    )
     db.session.add(HostPeriod(host_site_id=other.id, start_date=day(1), end_date=day(60)))
     sites, project_id = [world.site.id, other.id], world.project.id
     headers = api_token(world.holder)  # commits, releasing SQLite's write lock
 
     def request(n):
-        response = requests.post(f"{live_server}/api/v1/incubation/placements", headers=headers, timeout=60, json={
-            "project_id": project_id, "host_site_id": sites[n % 2], "kind": "visit",
-            "start_date": day(20).isoformat()})
+        response = requests.post(
+            f"{live_server}/api/v1/incubation/placements",
+            headers=headers,
+            timeout=60,
+            json={
+                "project_id": project_id,
+                "host_site_id": sites[n % 2],
+                "kind": "visit",
+                "start_date": day(20).isoformat(),
+            },
+        )
         return response.status_code
 
     with ThreadPoolExecutor(max_workers=20) as pool:
@@ -205,9 +268,14 @@ def test_referent_is_reminded_once_to_write_the_report(world):
     db.session.flush()
 
     def reminders():
-        return db.session.scalar(db.select(db.func.count()).select_from(OutgoingMail).where(
-            OutgoingMail.template == "incubation/mail/report_reminder.txt",
-            OutgoingMail.to_address == world.referent.email))
+        return db.session.scalar(
+            db.select(db.func.count())
+            .select_from(OutgoingMail)
+            .where(
+                OutgoingMail.template == "incubation/mail/report_reminder.txt",
+                OutgoingMail.to_address == world.referent.email,
+            )
+        )
 
     remind_reports()
     remind_reports()

@@ -1,4 +1,5 @@
 """Sign-up with e-mail confirmation, applications and review, privacy of projects and journals."""
+
 from __future__ import annotations
 
 import re
@@ -12,9 +13,15 @@ from core.mail import OutgoingMail
 from modules.incubation.models import Project
 from modules.incubation.services import projects
 
-SIGNUP = {"name": "Amina Diallo", "email": "amina@projet.example", "password": "ressources-2026",
-          "confirm": "ressources-2026", "project_name": "Ressourcerie de Vierzon", "territory": "Vierzon",
-          "needs": "A place"}
+SIGNUP = {
+    "name": "Amina Diallo",
+    "email": "amina@projet.example",
+    "password": "ressources-2026",
+    "confirm": "ressources-2026",
+    "project_name": "Ressourcerie de Vierzon",
+    "territory": "Vierzon",
+    "needs": "A place",
+}
 
 
 def confirmation_link(address: str) -> str:
@@ -31,30 +38,38 @@ def test_sign_up_confirm_then_apply(world, client, login_as):
     assert user.roles == {"project_holder"}
 
     login_as(user, "ressources-2026")
-    refused = client.post(f"/incubation/projects/{project.id}/apply",
-                          data={"apply-track_id": world.track.id, "apply-motivation": "Help us"})
+    refused = client.post(
+        f"/incubation/projects/{project.id}/apply",
+        data={"apply-track_id": world.track.id, "apply-motivation": "Help us"},
+    )
     assert refused.status_code == 422 and "onfirm" in refused.get_data(as_text=True)
     assert db.session.get(Project, project.id).status == "draft"
 
     assert client.get(confirmation_link(user.email)).status_code == 302
     assert db.session.get(User, user.id).email_confirmed_at is not None
-    unknown = client.post(f"/incubation/projects/{project.id}/apply",
-                          data={"apply-track_id": 99999, "apply-motivation": "Help us"})
+    unknown = client.post(
+        f"/incubation/projects/{project.id}/apply", data={"apply-track_id": 99999, "apply-motivation": "Help us"}
+    )
     assert unknown.status_code == 422 and "Help us" in unknown.get_data(as_text=True)
-    done = client.post(f"/incubation/projects/{project.id}/apply",
-                       data={"apply-track_id": world.track.id, "apply-motivation": "Help us"})
+    done = client.post(
+        f"/incubation/projects/{project.id}/apply",
+        data={"apply-track_id": world.track.id, "apply-motivation": "Help us"},
+    )
     assert done.status_code == 302
     assert db.session.get(Project, project.id).status == "submitted"
 
 
-@pytest.mark.parametrize("change,field_words", [
-    ({"email": "not-an-address"}, "email"),
-    ({"password": "short", "confirm": "short"}, "10"),
-    ({"confirm": "different-2026"}, "differ"),
-    ({"project_name": ""}, "project_name"),
-    ({"project_name": "x" * 300}, "project_name"),
-    ({"name": " "}, "name"),
-])
+@pytest.mark.parametrize(
+    "change,field_words",
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"password": "short", "confirm": "short"}, "10"),
+        ({"confirm": "different-2026"}, "differ"),
+        ({"project_name": ""}, "project_name"),
+        ({"project_name": "x" * 300}, "project_name"),
+        ({"name": " "}, "name"),
+    ],
+)
 def test_sign_up_bad_input_writes_nothing(world, client, change, field_words):
     response = client.post("/incubation/signup", data={**SIGNUP, **change})
     assert response.status_code == 200
@@ -92,8 +107,9 @@ def test_review_accept_refuse_and_ask_for_more(world, make_project):
     assert project.status == "accepted" and project.stage.position == 1
     with pytest.raises(Conflict):
         projects.review(world.admin, project, "refuse", "too late")
-    subjects = [m.subject for m in db.session.scalars(db.select(OutgoingMail).where(
-        OutgoingMail.to_address == holder.email))]
+    subjects = [
+        m.subject for m in db.session.scalars(db.select(OutgoingMail).where(OutgoingMail.to_address == holder.email))
+    ]
     assert len(subjects) == 2
 
 

@@ -1,5 +1,6 @@
 """The core's route sweeps, run on the incubation module alone with the demo data: every GET for
 anonymous visitors and each role, unknown ids, empty POSTs (the core runs them with every module)."""
+
 import os
 
 import pytest

@@ -31,7 +31,10 @@ def obs(app, make_org, make_user):
     db.session.commit()
     org_a, org_b = make_org("Ressourcerie A"), make_org("Ressourcerie B")
     return SimpleNamespace(
-        q1=q1, q2=q2, org_a=org_a, org_b=org_b,
+        q1=q1,
+        q2=q2,
+        org_a=org_a,
+        org_b=org_b,
         coordinator=make_user("network_admin"),
         manager_a=make_user("member_manager", org_a),
         staff_a=make_user("member_staff", org_a),

@@ -1,4 +1,5 @@
 """Twenty real clients at once: one report per structure and period, one submission, one validation."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -23,8 +24,12 @@ def _hammer(method, url, headers, json=None):
 
 def test_concurrent_opening_makes_a_single_report(obs, live_server, api_token):
     headers = api_token(obs.manager_a)
-    statuses = _hammer("POST", f"{live_server}/api/v1/observatory/reports", headers,
-                       {"organization_id": obs.org_a.id, "period_id": obs.q1.id})
+    statuses = _hammer(
+        "POST",
+        f"{live_server}/api/v1/observatory/reports",
+        headers,
+        {"organization_id": obs.org_a.id, "period_id": obs.q1.id},
+    )
     assert statuses == [200] * CLIENTS
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(Report.id))) == 1
@@ -55,16 +60,17 @@ def test_concurrent_corrections_are_serialized_and_all_kept_in_history(obs, live
     db.session.commit()
 
     def correct(n):
-        return requests.post(url, headers=headers,
-                             json={"figures": {"collected_furniture": str(10 + n)}, "reason": f"r{n}"},
-                             timeout=60).status_code
+        return requests.post(
+            url, headers=headers, json={"figures": {"collected_furniture": str(10 + n)}, "reason": f"r{n}"}, timeout=60
+        ).status_code
 
     with ThreadPoolExecutor(CLIENTS) as pool:
         assert list(pool.map(correct, range(CLIENTS))) == [200] * CLIENTS
     db.session.rollback()
-    history = db.session.scalars(db.select(Revision).where(Revision.action == "correct")
-                                 .order_by(Revision.id)).all()
+    history = db.session.scalars(db.select(Revision).where(Revision.action == "correct").order_by(Revision.id)).all()
     assert len(history) == CLIENTS
     # each correction saw the one before it: the chain of old -> new values has no gap
     for before, after in zip(history, history[1:]):
-        assert before.changed["collected_furniture"][1] == after.changed["collected_furniture"][0].rstrip("0").rstrip(".")
+        assert before.changed["collected_furniture"][1] == after.changed["collected_furniture"][0].rstrip("0").rstrip(
+            "."
+        )

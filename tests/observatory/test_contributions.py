@@ -1,7 +1,8 @@
 """The other modules' figures of the whole network: an hourly snapshot per year, shown with its time."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -18,7 +19,7 @@ from modules.observatory import jobs as observatory_jobs
 from modules.observatory.models import ContributedIndicator, ContributedValue, ContributionSnapshot
 from modules.observatory.services import contributions, figures
 
-AS_OF = datetime(2026, 12, 3, 16, 0, tzinfo=timezone.utc)  # 17:00 in Paris
+AS_OF = datetime(2026, 12, 3, 16, 0, tzinfo=UTC)  # 17:00 in Paris
 
 
 @pytest.fixture
@@ -66,8 +67,9 @@ def test_first_view_stores_the_snapshot_and_the_pages_say_when(obs, client, logi
     assert "Figures of the other modules as of 3 December 2026, 17:00." in page
     api = client.get("/api/v1/observatory/figures/region?year=2025", headers=api_token(obs.coordinator)).get_json()
     assert api["contributed_as_of"] == "2026-12-03T16:00:00+00:00"
-    assert {"code": "exemplar.notes", "label": "Notes", "unit": "count", "current": "3", "previous": "3"} \
-        in api["contributed"]
+    assert {"code": "exemplar.notes", "label": "Notes", "unit": "count", "current": "3", "previous": "3"} in api[
+        "contributed"
+    ]
 
 
 def test_public_page_reads_the_snapshot_in_both_languages(obs, client):
@@ -82,8 +84,10 @@ def test_public_page_reads_the_snapshot_in_both_languages(obs, client):
     page = client.get("/observatory/public?year=2025").get_data(as_text=True)
     assert "Network votes taken part in" in page
     assert "Figures of the other modules as of 3 December 2026, 17:00." in page
-    assert client.get("/api/v1/observatory/figures/public?year=2025").get_json()["contributed_as_of"] \
+    assert (
+        client.get("/api/v1/observatory/figures/public?year=2025").get_json()["contributed_as_of"]
         == "2026-12-03T16:00:00+00:00"
+    )
 
 
 def test_labels_are_stored_in_english_whatever_the_language_of_the_refresh(obs):
@@ -106,11 +110,13 @@ def test_a_later_change_reaches_the_region_only_after_a_refresh(obs, client, log
     assert figures.dashboard(2025, {obs.org_a.id}).contributed_as_of is None
     login_as(obs.coordinator)
     assert "exemplar.notes;Notes;count;2;2" in client.get("/observatory/export/modules.csv?year=2025").get_data(
-        as_text=True)
+        as_text=True
+    )
     contributions.refresh(2025)
     assert _region_notes() == Decimal(5)
     assert "exemplar.notes;Notes;count;5;2" in client.get("/observatory/export/modules.csv?year=2025").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_pdf_summary_reads_the_snapshot(obs, client, login_as, monkeypatch):
@@ -125,7 +131,8 @@ def test_pdf_summary_reads_the_snapshot(obs, client, login_as, monkeypatch):
 
 def test_the_hourly_job_refreshes_the_years_the_dashboards_show(obs):
     assert ("observatory.refresh_contributions", observatory_jobs.refresh_contributions, 60) in [
-        (j.name, j.func, j.every_minutes) for j in collect("erp_scheduled_jobs")]
+        (j.name, j.func, j.every_minutes) for j in collect("erp_scheduled_jobs")
+    ]
     contributions.refresh(2025)
     _as_of()
     _notes(obs.org_b, 4)
@@ -133,7 +140,7 @@ def test_the_hourly_job_refreshes_the_years_the_dashboards_show(obs):
         jobs.tick()
         jobs.dispatch()
         assert today().year == 2027
-    january = datetime(2027, 1, 10, 10, 0, tzinfo=timezone.utc)
+    january = datetime(2027, 1, 10, 10, 0, tzinfo=UTC)
     assert _stored_years() == {2025, 2026, 2027}
     assert db.session.get(ContributionSnapshot, 2026).computed_at == january
     # In January the dashboard opens on 2026, compared with 2025: that year is refreshed too.
@@ -143,7 +150,7 @@ def test_the_hourly_job_refreshes_the_years_the_dashboards_show(obs):
         jobs.tick()
         jobs.dispatch()
     db.session.expire_all()
-    assert db.session.get(ContributionSnapshot, 2026).computed_at == datetime(2027, 6, 10, 10, 0, tzinfo=timezone.utc)
+    assert db.session.get(ContributionSnapshot, 2026).computed_at == datetime(2027, 6, 10, 10, 0, tzinfo=UTC)
     assert db.session.get(ContributionSnapshot, 2025).computed_at == january  # no longer shown by default
 
 
@@ -159,16 +166,19 @@ def test_refresh_stores_what_every_module_gives_on_the_demo(make_app):
             contributions.refresh(year)
             assert _shape(contributions.snapshot(year).indicators) == _shape(live)
             given = {(i.code, org): str(v) for i in live for org, v in i.values.items()}
-            kept = {(i.code, org): str(v) for i in contributions.snapshot(year).indicators
-                    for org, v in i.values.items()}
+            kept = {
+                (i.code, org): str(v) for i in contributions.snapshot(year).indicators for org, v in i.values.items()
+            }
             assert kept == given  # as given, to the decimal places (28.00 hours, 2 days)
         assert any(i.values for i in contributions.snapshot(today().year).indicators)
         db.session.rollback()
 
 
 def _given(org_ids, tag):
-    return [Indicator(f"test.{tag}", f"Figure {tag}", "count", {org: Decimal(n + 1) for n, org in enumerate(org_ids)}),
-            Indicator(f"test.{tag}_empty", f"Empty {tag}", "count", {})]
+    return [
+        Indicator(f"test.{tag}", f"Figure {tag}", "count", {org: Decimal(n + 1) for n, org in enumerate(org_ids)}),
+        Indicator(f"test.{tag}_empty", f"Empty {tag}", "count", {}),
+    ]
 
 
 @pytest.mark.parametrize("year_exists", [False, True], ids=["new year", "existing year"])
@@ -199,9 +209,11 @@ def test_concurrent_refreshes_leave_one_whole_snapshot(obs, app, monkeypatch, ye
     db.session.rollback()
     stored = contributions.snapshot(2025).indicators
     assert _shape(stored) in (_shape(answers["one"]), _shape(answers["two"]))
-    rows = db.session.scalar(db.select(db.func.count(ContributedValue.id)).join(
-        ContributedIndicator, ContributedIndicator.id == ContributedValue.indicator_id)
-        .where(ContributedIndicator.year == 2025))
+    rows = db.session.scalar(
+        db.select(db.func.count(ContributedValue.id))
+        .join(ContributedIndicator, ContributedIndicator.id == ContributedValue.indicator_id)
+        .where(ContributedIndicator.year == 2025)
+    )
     assert rows == sum(len(i.values) for i in stored)
     assert db.session.scalar(db.select(db.func.count()).select_from(ContributionSnapshot)) == 1
 
@@ -210,4 +222,5 @@ def test_indicators_without_any_value_are_kept_in_the_hooks_order(obs):
     snapshot = contributions.snapshot(2025)
     assert [i.code for i in snapshot.indicators] == [i.code for i in figures.contributed(2025)]
     assert {"exemplar.notes", "governance.meetings_attended", "governance.votes_cast"} <= {
-        i.code for i in snapshot.indicators if not i.values}
+        i.code for i in snapshot.indicators if not i.values
+    }

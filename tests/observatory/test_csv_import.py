@@ -1,4 +1,5 @@
 """CSV import: a preview with an error per line, nothing saved until every line is right."""
+
 from decimal import Decimal
 
 from core.extensions import db
@@ -17,8 +18,11 @@ def test_good_file_with_french_commas_is_previewed_then_saved_on_confirmation(ob
     data = "indicateur;valeur;unité\ncollected_furniture;12,5;t\nreused_sold;1 000,25;t\n\nvisits;420;\n"
     data = data.replace("1 000,25", "10,25")
     _report, preview = csvimport.import_figures(obs.manager_a, report.id, data.encode("cp1252"), confirm=False)
-    assert preview.ok and preview.figures == {"collected_furniture": Decimal("12.5"), "reused_sold": Decimal("10.25"),
-                                              "visits": Decimal(420)}
+    assert preview.ok and preview.figures == {
+        "collected_furniture": Decimal("12.5"),
+        "reused_sold": Decimal("10.25"),
+        "visits": Decimal(420),
+    }
     assert db.session.scalar(db.select(db.func.count(ReportValue.id))) == 0
     csvimport.import_figures(obs.manager_a, report.id, data, confirm=True)
     db.session.commit()
@@ -27,13 +31,15 @@ def test_good_file_with_french_commas_is_previewed_then_saved_on_confirmation(ob
 
 def test_every_bad_line_is_reported_with_its_number_and_nothing_is_saved(obs):
     report = _draft(obs)
-    data = ("indicator,value\n"
-            "collected_furniture,-3\n"
-            "collected_books,abc\n"
-            "mystery,4\n"
-            "collected_toys,2\n"
-            "collected_toys,3\n"
-            "visits,1.5\n")
+    data = (
+        "indicator,value\n"
+        "collected_furniture,-3\n"
+        "collected_books,abc\n"
+        "mystery,4\n"
+        "collected_toys,2\n"
+        "collected_toys,3\n"
+        "visits,1.5\n"
+    )
     _report, preview = csvimport.import_figures(obs.manager_a, report.id, data, confirm=True)
     db.session.commit()
     lines = dict(preview.errors)

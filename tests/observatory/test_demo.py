@@ -1,4 +1,5 @@
 """The demo data: quarterly reports over two years and more, one late, one returned."""
+
 from core.demo import load_demo
 from core.extensions import db
 from modules.observatory.models import Report

@@ -1,5 +1,6 @@
 """Aggregates are exact and recomputed from stored reports; the public page never reveals the
 figures of a structure that did not consent, directly or through a small group."""
+
 from decimal import Decimal
 
 import pytest
@@ -12,11 +13,26 @@ SECRET = "777.777"  # a figure of structure B (no consent) that must never be pu
 
 
 def _two_structures(obs):
-    fill(obs.manager_a, obs.org_a, obs.q1, obs.coordinator, collected_furniture="10.1", collected_textiles="4",
-         reused_sold="6", jobs_fte="4")
+    fill(
+        obs.manager_a,
+        obs.org_a,
+        obs.q1,
+        obs.coordinator,
+        collected_furniture="10.1",
+        collected_textiles="4",
+        reused_sold="6",
+        jobs_fte="4",
+    )
     fill(obs.manager_a, obs.org_a, obs.q2, obs.coordinator, collected_furniture="0.2", jobs_fte="6")
-    fill(obs.manager_b, obs.org_b, obs.q1, obs.coordinator, collected_furniture=SECRET, collected_books="3.5",
-         reused_sold="100")
+    fill(
+        obs.manager_b,
+        obs.org_b,
+        obs.q1,
+        obs.coordinator,
+        collected_furniture=SECRET,
+        collected_books="3.5",
+        reused_sold="100",
+    )
     coordination.set_consent(obs.manager_a, obs.org_a.id, True)
     db.session.commit()
 
@@ -87,8 +103,9 @@ def test_aggregates_are_reproducible_from_the_stored_values(obs):
     first = figures.dashboard(2025)
     again = figures.dashboard(2025)
     assert [(r.code, r.current) for r in first.rows] == [(r.code, r.current) for r in again.rows]
-    report = db.session.scalar(reports.visible_reports(obs.coordinator).where(
-        reports.Report.organization_id == obs.org_b.id))
+    report = db.session.scalar(
+        reports.visible_reports(obs.coordinator).where(reports.Report.organization_id == obs.org_b.id)
+    )
     reports.correct(obs.coordinator, report.id, {"collected_furniture": "700"}, "Double pesée")
     db.session.commit()
     totals = {r.code: r.current for r in figures.dashboard(2025).rows}

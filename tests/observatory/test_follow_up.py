@@ -1,6 +1,7 @@
 """The coordinator's follow-up: who has not reported, reminders before the due date, hooks."""
+
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -50,8 +51,9 @@ def test_the_coordinator_reminds_now_from_the_follow_up_page(obs, client, login_
     assert "Ressourcerie B;missing" in csv
 
 
-@pytest.mark.skipif(os.environ.get("TEST_ERP_MODULES") == "all",
-                    reason="asserts the exact contributions of a known module set")
+@pytest.mark.skipif(
+    os.environ.get("TEST_ERP_MODULES") == "all", reason="asserts the exact contributions of a known module set"
+)
 def test_widgets_calendar_and_menu(app, obs):
     fill(obs.manager_a, obs.org_a, obs.q1, collected_toys="1")
     with app.test_request_context():
@@ -62,11 +64,24 @@ def test_widgets_calendar_and_menu(app, obs):
         # The chart card: the region for the coordinator, one's own structure for a member.
         assert "/observatory/charts/flows.svg?year=" in coordinator_widgets["Activity at a glance"].render()
         assert f"charts/flows.svg?org={obs.org_a.id}" in member_widgets["Activity at a glance"].render()
-    events = collect("erp_calendar_events", user=obs.manager_a, start=datetime(2025, 1, 1, tzinfo=timezone.utc),
-                     end=datetime(2025, 12, 31, tzinfo=timezone.utc), limit=None)
+    events = collect(
+        "erp_calendar_events",
+        user=obs.manager_a,
+        start=datetime(2025, 1, 1, tzinfo=UTC),
+        end=datetime(2025, 12, 31, tzinfo=UTC),
+        limit=None,
+    )
     assert [e.start for e in events] == [obs.q1.due_on, obs.q2.due_on]
-    assert collect("erp_calendar_events", user=obs.staff_a, start=datetime(2025, 1, 1, tzinfo=timezone.utc),
-                   end=datetime(2025, 12, 31, tzinfo=timezone.utc), limit=None) == []
+    assert (
+        collect(
+            "erp_calendar_events",
+            user=obs.staff_a,
+            start=datetime(2025, 1, 1, tzinfo=UTC),
+            end=datetime(2025, 12, 31, tzinfo=UTC),
+            limit=None,
+        )
+        == []
+    )
     assert {i.endpoint for i in collect("erp_menu_items", user=obs.manager_a)} >= {"observatory.index"}
 
 
@@ -75,15 +90,22 @@ def test_postgresql_itself_refuses_overlapping_periods(obs):
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite relies on the serialized check of create_period")
-    db.session.add(Period(kind="month", year=2025, number=2, start_on=obs.q1.start_on.replace(month=2),
-                          end_on=obs.q1.start_on.replace(month=3), due_on=obs.q1.due_on))
+    db.session.add(
+        Period(
+            kind="month",
+            year=2025,
+            number=2,
+            start_on=obs.q1.start_on.replace(month=2),
+            end_on=obs.q1.start_on.replace(month=3),
+            due_on=obs.q1.due_on,
+        )
+    )
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
 
 
-def test_reminders_reach_a_real_smtp_server_in_each_recipients_language(obs, make_user, client, login_as,
-                                                                        smtp_server):
+def test_reminders_reach_a_real_smtp_server_in_each_recipients_language(obs, make_user, client, login_as, smtp_server):
     make_user("member_manager", obs.org_b, locale="en")
     login_as(obs.coordinator)
     assert client.post(f"/observatory/periods/{obs.q1.id}/remind").status_code == 302

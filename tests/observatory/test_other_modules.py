@@ -1,4 +1,5 @@
 """Figures of other installed modules arrive through the erp_observatory_indicators hook."""
+
 import os
 from decimal import Decimal
 
@@ -14,8 +15,9 @@ def erp_modules():
     return "observatory,exemplar"
 
 
-@pytest.mark.skipif(os.environ.get("TEST_ERP_MODULES") == "all",
-                    reason="asserts the exact contributions of a known module set")
+@pytest.mark.skipif(
+    os.environ.get("TEST_ERP_MODULES") == "all", reason="asserts the exact contributions of a known module set"
+)
 def test_contributed_indicators_reach_dashboards_and_respect_the_public_rule(obs, client, login_as):
     db.session.add_all([Note(organization_id=obs.org_b.id, text="a"), Note(organization_id=obs.org_b.id, text="b")])
     db.session.commit()

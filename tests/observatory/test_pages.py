@@ -1,4 +1,5 @@
 """The pages: role matrix, record rules (404), forms keeping input with field errors, lists."""
+
 from decimal import Decimal
 
 import pytest
@@ -9,32 +10,35 @@ from modules.observatory.services.values import FigureErrors
 from tests.observatory.conftest import fill
 
 
-@pytest.mark.parametrize("who, url, expected", [
-    ("manager_a", "/observatory/", 200),
-    ("staff_a", "/observatory/", 200),
-    ("staff_a", "/observatory/structures/{a}/periods/{q1}", 403),
-    ("manager_a", "/observatory/structures/{a}/periods/{q1}", 200),
-    ("manager_a", "/observatory/structures/{b}/periods/{q1}", 404),
-    ("manager_a", "/observatory/dashboard", 200),
-    ("manager_a", "/observatory/dashboard?org={b}", 404),
-    ("manager_a", "/observatory/region", 403),
-    ("manager_a", "/observatory/periods", 403),
-    ("manager_a", "/observatory/consent", 200),
-    ("staff_a", "/observatory/consent", 403),
-    ("board", "/observatory/region", 200),
-    ("board", "/observatory/region/summary-2025.pdf", 200),
-    ("board", "/observatory/periods", 403),
-    ("coordinator", "/observatory/periods", 200),
-    ("coordinator", "/observatory/periods/{q1}", 200),
-    ("coordinator", "/observatory/indicators", 200),
-    ("coordinator", "/observatory/region", 200),
-    ("coordinator", "/observatory/dashboard?org={b}", 200),
-    ("coordinator", "/observatory/charts/flows.svg?year=2025", 200),
-    ("manager_a", "/observatory/charts/jobs.svg?year=2025", 200),
-    ("manager_a", "/observatory/charts/reuse.svg?org={b}", 404),
-    (None, "/observatory/public", 200),
-    (None, "/observatory/", 302),
-])
+@pytest.mark.parametrize(
+    "who, url, expected",
+    [
+        ("manager_a", "/observatory/", 200),
+        ("staff_a", "/observatory/", 200),
+        ("staff_a", "/observatory/structures/{a}/periods/{q1}", 403),
+        ("manager_a", "/observatory/structures/{a}/periods/{q1}", 200),
+        ("manager_a", "/observatory/structures/{b}/periods/{q1}", 404),
+        ("manager_a", "/observatory/dashboard", 200),
+        ("manager_a", "/observatory/dashboard?org={b}", 404),
+        ("manager_a", "/observatory/region", 403),
+        ("manager_a", "/observatory/periods", 403),
+        ("manager_a", "/observatory/consent", 200),
+        ("staff_a", "/observatory/consent", 403),
+        ("board", "/observatory/region", 200),
+        ("board", "/observatory/region/summary-2025.pdf", 200),
+        ("board", "/observatory/periods", 403),
+        ("coordinator", "/observatory/periods", 200),
+        ("coordinator", "/observatory/periods/{q1}", 200),
+        ("coordinator", "/observatory/indicators", 200),
+        ("coordinator", "/observatory/region", 200),
+        ("coordinator", "/observatory/dashboard?org={b}", 200),
+        ("coordinator", "/observatory/charts/flows.svg?year=2025", 200),
+        ("manager_a", "/observatory/charts/jobs.svg?year=2025", 200),
+        ("manager_a", "/observatory/charts/reuse.svg?org={b}", 404),
+        (None, "/observatory/public", 200),
+        (None, "/observatory/", 302),
+    ],
+)
 def test_role_matrix(obs, client, login_as, who, url, expected):
     if who:
         login_as(getattr(obs, who))
@@ -82,10 +86,13 @@ def test_coordinator_validates_returns_and_corrects_through_the_pages(obs, clien
     client.post(f"/observatory/reports/{report.id}/validate")
     db.session.refresh(report)
     assert report.status == "validated"
-    response = client.post(f"/observatory/reports/{report.id}/correct", data={"f_collected_furniture": "6", "reason": ""})
+    response = client.post(
+        f"/observatory/reports/{report.id}/correct", data={"f_collected_furniture": "6", "reason": ""}
+    )
     assert response.status_code == 200 and "is-invalid" in response.get_data(as_text=True)
-    response = client.post(f"/observatory/reports/{report.id}/correct",
-                           data={"f_collected_furniture": "6", "reason": "Erreur de saisie"})
+    response = client.post(
+        f"/observatory/reports/{report.id}/correct", data={"f_collected_furniture": "6", "reason": "Erreur de saisie"}
+    )
     assert response.status_code == 302
     page = client.get(f"/observatory/reports/{report.id}").get_data(as_text=True)
     assert "Erreur de saisie" in page and "5.000 → 6" in page
@@ -97,11 +104,17 @@ def test_csv_import_page_previews_then_saves(obs, client, login_as):
     url = f"/observatory/reports/{report.id}/import"
     from io import BytesIO
 
-    bad = client.post(url, data={"file": (BytesIO(b"indicator;value\nvisits;-4\n"), "x.csv"), "action": "preview"},
-                      content_type="multipart/form-data").get_data(as_text=True)
+    bad = client.post(
+        url,
+        data={"file": (BytesIO(b"indicator;value\nvisits;-4\n"), "x.csv"), "action": "preview"},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert "Line 2" in bad or "Ligne 2" in bad
-    good = client.post(url, data={"file": (BytesIO("indicator;value\nvisits;40\n".encode()), "x.csv"),
-                                  "action": "preview"}, content_type="multipart/form-data")
+    good = client.post(
+        url,
+        data={"file": (BytesIO(b"indicator;value\nvisits;40\n"), "x.csv"), "action": "preview"},
+        content_type="multipart/form-data",
+    )
     assert reports.figures_of(db.session.get(reports.Report, report.id)) == {}
     assert 'name="content"' in good.get_data(as_text=True)
     saved = client.post(url, data={"content": "indicator;value\nvisits;40\n", "action": "confirm"})
@@ -111,19 +124,39 @@ def test_csv_import_page_previews_then_saves(obs, client, login_as):
 
 def test_coordinator_creates_periods_with_errors_on_the_fields(obs, client, login_as):
     login_as(obs.coordinator)
-    page = client.post("/observatory/periods", data={"period-kind": "quarter", "period-year": "2025",
-                                                      "period-number": "1"}).get_data(as_text=True)
+    page = client.post(
+        "/observatory/periods", data={"period-kind": "quarter", "period-year": "2025", "period-number": "1"}
+    ).get_data(as_text=True)
     assert "chevauche" in page and "is-invalid" in page
     assert client.post("/observatory/periods", data={"year-kind": "quarter", "year-year": "2026"}).status_code == 302
-    assert client.post("/observatory/indicators", data={
-        "indicator-code": "repairs", "indicator-label": "Réparations", "indicator-theme": "other",
-        "indicator-unit": "count", "indicator-decimals": "0"}).status_code == 302
-    page = client.post("/observatory/indicators", data={"rule-left": ["recycled"], "rule-right": ["recycled"],
-                                                        "rule-message": "x"}).get_data(as_text=True)
+    assert (
+        client.post(
+            "/observatory/indicators",
+            data={
+                "indicator-code": "repairs",
+                "indicator-label": "Réparations",
+                "indicator-theme": "other",
+                "indicator-unit": "count",
+                "indicator-decimals": "0",
+            },
+        ).status_code
+        == 302
+    )
+    page = client.post(
+        "/observatory/indicators", data={"rule-left": ["recycled"], "rule-right": ["recycled"], "rule-message": "x"}
+    ).get_data(as_text=True)
     assert "deux côtés" in page and "is-invalid" in page
-    assert client.post("/observatory/indicators", data={
-        "rule-left": ["contracts_insertion"], "rule-right": ["contracts_permanent", "contracts_fixed_term", "repairs"],
-        "rule-message": "Trop de contrats d'insertion"}).status_code == 302
+    assert (
+        client.post(
+            "/observatory/indicators",
+            data={
+                "rule-left": ["contracts_insertion"],
+                "rule-right": ["contracts_permanent", "contracts_fixed_term", "repairs"],
+                "rule-message": "Trop de contrats d'insertion",
+            },
+        ).status_code
+        == 302
+    )
     report = reports.open_report(obs.manager_a, obs.org_a.id, obs.q2.id)
     with pytest.raises(FigureErrors) as error:
         reports.save_draft(obs.manager_a, report.id, {"contracts_insertion": "3", "contracts_permanent": "1"})
@@ -172,8 +205,9 @@ def test_report_list_runs_a_bounded_number_of_queries(obs, client, login_as, mak
     assert page.count("/observatory/reports/") == 2
 
 
-def test_follow_up_and_regional_dashboard_run_a_bounded_number_of_queries(obs, client, login_as, make_org,
-                                                                          make_user, query_counter):
+def test_follow_up_and_regional_dashboard_run_a_bounded_number_of_queries(
+    obs, client, login_as, make_org, make_user, query_counter
+):
     def count(url):
         with query_counter() as counter:
             assert client.get(url).status_code == 200

@@ -1,4 +1,5 @@
 """A report's life: draft, rules on figures, submit, validate or return, correct with a reason."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -20,22 +21,31 @@ from tests.observatory.conftest import fill
 
 def test_draft_accepts_french_decimal_commas_and_keeps_exact_decimals(obs):
     report = reports.open_report(obs.manager_a, obs.org_a.id, obs.q1.id)
-    reports.save_draft(obs.manager_a, report.id, {"collected_furniture": "1 234,567", "reused_sold": "0,1",
-                                                  "visits": "350", "sales": ""})
+    reports.save_draft(
+        obs.manager_a,
+        report.id,
+        {"collected_furniture": "1 234,567", "reused_sold": "0,1", "visits": "350", "sales": ""},
+    )
     db.session.commit()
-    assert reports.figures_of(report) == {"collected_furniture": Decimal("1234.567"),
-                                          "reused_sold": Decimal("0.1"), "visits": Decimal(350)}
+    assert reports.figures_of(report) == {
+        "collected_furniture": Decimal("1234.567"),
+        "reused_sold": Decimal("0.1"),
+        "visits": Decimal(350),
+    }
     assert report.status == "draft"
 
 
-@pytest.mark.parametrize("raw, message", [
-    ({"collected_books": "-2"}, "negative"),
-    ({"collected_books": "douze"}, "not a number"),
-    ({"collected_books": "1,2345"}, "decimals"),
-    ({"visits": "12,5"}, "whole number"),
-    ({"collected_books": "NaN"}, "not a number"),
-    ({"nonsense": "1"}, "Unknown indicator"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ({"collected_books": "-2"}, "negative"),
+        ({"collected_books": "douze"}, "not a number"),
+        ({"collected_books": "1,2345"}, "decimals"),
+        ({"visits": "12,5"}, "whole number"),
+        ({"collected_books": "NaN"}, "not a number"),
+        ({"nonsense": "1"}, "Unknown indicator"),
+    ],
+)
 def test_bad_figures_are_refused_per_field_and_nothing_is_written(obs, raw, message):
     report = reports.open_report(obs.manager_a, obs.org_a.id, obs.q1.id)
     db.session.commit()
@@ -50,11 +60,23 @@ def test_bad_figures_are_refused_per_field_and_nothing_is_written(obs, raw, mess
 def test_outcomes_cannot_exceed_collected_tonnages(obs):
     report = reports.open_report(obs.manager_a, obs.org_a.id, obs.q1.id)
     with pytest.raises(FigureErrors) as error:
-        reports.save_draft(obs.manager_a, report.id, {"collected_furniture": "10", "collected_books": "2",
-                                                      "reused_sold": "8", "recycled": "3", "discarded": "1.5"})
+        reports.save_draft(
+            obs.manager_a,
+            report.id,
+            {
+                "collected_furniture": "10",
+                "collected_books": "2",
+                "reused_sold": "8",
+                "recycled": "3",
+                "discarded": "1.5",
+            },
+        )
     assert "cannot exceed" in error.value.errors["reused_sold"]
-    reports.save_draft(obs.manager_a, report.id, {"collected_furniture": "10", "collected_books": "2",
-                                                  "reused_sold": "8", "recycled": "3", "discarded": "1"})
+    reports.save_draft(
+        obs.manager_a,
+        report.id,
+        {"collected_furniture": "10", "collected_books": "2", "reused_sold": "8", "recycled": "3", "discarded": "1"},
+    )
 
 
 def test_the_database_refuses_a_negative_figure_even_past_the_service(obs):

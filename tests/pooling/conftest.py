@@ -1,4 +1,5 @@
 """Fixtures of the pooling tests: a small network (owner, booker, other), equipment, times."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -37,7 +38,9 @@ def net(make_org, make_user):
     booker = make_org("Ressourcerie Emprunteuse", latitude=47.9030, longitude=1.9093)
     other = make_org("Ressourcerie Tierce", latitude=45.8336, longitude=1.2611)
     return SimpleNamespace(
-        owner=owner, booker=booker, other=other,
+        owner=owner,
+        booker=booker,
+        other=other,
         admin=make_user("network_admin"),
         owner_manager=make_user("member_manager", owner),
         owner_staff=make_user("member_staff", owner),
@@ -53,10 +56,18 @@ def make_equipment(net):
     from modules.pooling.services.equipment import save_equipment
 
     def factory(units: int = 1, **rules):
-        values = {"name": rules.pop("name", "Camion"), "category": rules.pop("category", "vehicle"),
-                  "min_hours": 1, "max_hours": 24 * 14, "lead_hours": 0, "buffer_minutes": 0,
-                  "fee_per_day": Decimal("50"), "fee_per_half_day": Decimal("30"), "open_weekdays": "1234567",
-                  **rules}
+        values = {
+            "name": rules.pop("name", "Camion"),
+            "category": rules.pop("category", "vehicle"),
+            "min_hours": 1,
+            "max_hours": 24 * 14,
+            "lead_hours": 0,
+            "buffer_minutes": 0,
+            "fee_per_day": Decimal("50"),
+            "fee_per_half_day": Decimal("30"),
+            "open_weekdays": "1234567",
+            **rules,
+        }
         site = values.pop("site", net.owner)
         item = save_equipment(net.admin, net.owner.id, site.id, units, values)
         db.session.commit()
@@ -74,15 +85,34 @@ def make_campaign(net):
     def factory(deadline_days: float = 10, min_quantity: int | None = None, vat: str = "20", **fields):
         from core.db import utcnow
 
-        gloves = ProductInput("GANT-L", "Gloves L", "pair", 10, Decimal(vat),
-                              [Tier(1, 49, Decimal("12.00")), Tier(50, 199, Decimal("10.50")),
-                               Tier(200, None, Decimal("9.20"))])
-        jackets = ProductInput("VESTE", "Jacket", "piece", 1, Decimal("5.5"),
-                               [Tier(1, 9, Decimal("40.00")), Tier(10, None, Decimal("33.33"))])
+        gloves = ProductInput(
+            "GANT-L",
+            "Gloves L",
+            "pair",
+            10,
+            Decimal(vat),
+            [Tier(1, 49, Decimal("12.00")), Tier(50, 199, Decimal("10.50")), Tier(200, None, Decimal("9.20"))],
+        )
+        jackets = ProductInput(
+            "VESTE",
+            "Jacket",
+            "piece",
+            1,
+            Decimal("5.5"),
+            [Tier(1, 9, Decimal("40.00")), Tier(10, None, Decimal("33.33"))],
+        )
         campaign = create_campaign(
-            net.admin, fields.pop("payer", net.owner).id, "Workwear", "EPI Centre",
-            utcnow() - timedelta(days=1), utcnow() + timedelta(days=deadline_days), [gloves, jackets],
-            [net.owner.id, net.booker.id], min_total_quantity=min_quantity, **fields)
+            net.admin,
+            fields.pop("payer", net.owner).id,
+            "Workwear",
+            "EPI Centre",
+            utcnow() - timedelta(days=1),
+            utcnow() + timedelta(days=deadline_days),
+            [gloves, jackets],
+            [net.owner.id, net.booker.id],
+            min_total_quantity=min_quantity,
+            **fields,
+        )
         db.session.commit()
         return campaign
 

@@ -1,7 +1,8 @@
 """Booking rules, enforced by the service the same way for pages, API and jobs."""
+
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import UTC, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -34,12 +35,15 @@ def test_booking_is_approved_at_once_and_confirmed_by_mail(net, make_equipment):
     assert "Camion" in mail.subject and mail.ics and "BEGIN:VEVENT" in mail.ics
 
 
-@pytest.mark.parametrize("start, end, field, words", [
-    (lambda: at(3, 10), lambda: at(3, 9), "end", "after the start"),
-    (lambda: at(-1, 10), lambda: at(1, 9), "start", "in the past"),
-    (lambda: at(1, 10), lambda: at(1, 10, 30), "end", "at least 1 hours"),
-    (lambda: at(1, 10), lambda: at(30, 10), "end", "at most"),
-])
+@pytest.mark.parametrize(
+    "start, end, field, words",
+    [
+        (lambda: at(3, 10), lambda: at(3, 9), "end", "after the start"),
+        (lambda: at(-1, 10), lambda: at(1, 9), "start", "in the past"),
+        (lambda: at(1, 10), lambda: at(1, 10, 30), "end", "at least 1 hours"),
+        (lambda: at(1, 10), lambda: at(30, 10), "end", "at most"),
+    ],
+)
 def test_bad_periods_are_refused_and_write_nothing(net, make_equipment, start, end, field, words):
     van = make_equipment()
     with pytest.raises(DomainError) as refused:
@@ -196,8 +200,9 @@ def test_unavailability_lists_and_notifies_clashing_bookings(net, make_equipment
     van = make_equipment()
     [booking] = service.book(net.staff, van.id, at(8, 9), at(8, 12))
     service.book(net.staff, van.id, at(20, 9), at(20, 12))
-    _period, clashes = declare_unavailability(net.owner_manager, van, "maintenance", at(1, 0), at(2, 0),
-                                              "weekly check", weekly_until=at(16, 0))
+    _period, clashes = declare_unavailability(
+        net.owner_manager, van, "maintenance", at(1, 0), at(2, 0), "weekly check", weekly_until=at(16, 0)
+    )
     db.session.commit()
     assert [b.id for b in clashes] == [booking.id]
     assert db.session.scalar(db.select(OutgoingMail).where(OutgoingMail.template == "pooling/mail/clash.txt"))
@@ -209,11 +214,10 @@ def test_unavailability_lists_and_notifies_clashing_bookings(net, make_equipment
 
 def test_booking_over_the_october_dst_change_keeps_wall_clock_times(net, make_equipment, monkeypatch):
     """Last Sunday of October 2026 is the 25th: Paris goes from UTC+2 to UTC+1 at 03:00."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     van = make_equipment()
-    monkeypatch.setattr("modules.pooling.services.booking.utcnow",
-                        lambda: datetime(2026, 10, 20, 8, tzinfo=timezone.utc))
+    monkeypatch.setattr("modules.pooling.services.booking.utcnow", lambda: datetime(2026, 10, 20, 8, tzinfo=UTC))
     start = from_local(datetime(2026, 10, 24, 9, 0))
     end = from_local(datetime(2026, 10, 26, 18, 0))
     [booking] = service.book(net.staff, van.id, start, end)
@@ -226,8 +230,17 @@ def test_booking_over_the_october_dst_change_keeps_wall_clock_times(net, make_eq
     assert booking.end_at - booking.start_at == timedelta(hours=58)  # one hour more than the wall clock says
 
 
-@pytest.mark.parametrize("duration", [timedelta(hours=1), timedelta(hours=23, minutes=59), timedelta(days=1),
-                                      timedelta(days=1, seconds=1), timedelta(days=3), timedelta(days=6, hours=5)])
+@pytest.mark.parametrize(
+    "duration",
+    [
+        timedelta(hours=1),
+        timedelta(hours=23, minutes=59),
+        timedelta(days=1),
+        timedelta(days=1, seconds=1),
+        timedelta(days=3),
+        timedelta(days=6, hours=5),
+    ],
+)
 def test_the_database_counts_billable_days_like_the_service(app, duration):
     """The observatory sums days in SQL: the same rounding as the fee, on SQLite and PostgreSQL."""
     from sqlalchemy import literal

@@ -3,6 +3,7 @@
 Run on SQLite (serialized by BEGIN IMMEDIATE) and on PostgreSQL (row lock on the item plus
 the exclusion constraint) with TEST_DATABASE_URL.
 """
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -19,17 +20,22 @@ CLIENTS = 20
 
 
 @pytest.mark.parametrize("units", [1, 2])
-def test_twenty_clients_for_one_slot_exactly_one_per_unit_wins(net, make_equipment, make_user, api_token,
-                                                               live_server, units):
+def test_twenty_clients_for_one_slot_exactly_one_per_unit_wins(
+    net, make_equipment, make_user, api_token, live_server, units
+):
     van = make_equipment(units=units)
-    headers = [{**api_token(make_user("member_staff", org)), "Accept-Language": "en"}
-               for org in (net.booker, net.other) for _ in range(2)]
+    headers = [
+        {**api_token(make_user("member_staff", org)), "Accept-Language": "en"}
+        for org in (net.booker, net.other)
+        for _ in range(2)
+    ]
     payload = {"equipment_id": van.id, "start": at(3, 9).isoformat(), "end": at(3, 17).isoformat()}
     db.session.commit()
 
     def attempt(i: int):
-        return requests.post(f"{live_server}/api/v1/pooling/bookings", json=payload,
-                             headers=headers[i % len(headers)], timeout=60)
+        return requests.post(
+            f"{live_server}/api/v1/pooling/bookings", json=payload, headers=headers[i % len(headers)], timeout=60
+        )
 
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         responses = list(pool.map(attempt, range(CLIENTS)))
@@ -52,9 +58,16 @@ def test_the_database_itself_refuses_an_overlap(net, make_equipment):
     van = make_equipment()
     unit = van.unit_list[0]
     for i, hours in enumerate([(9, 12), (11, 14)]):
-        row = Booking(equipment_id=van.id, unit_id=unit.id, organization_id=net.booker.id, group_key=f"g{i}",
-                      start_at=at(2, hours[0]), end_at=at(2, hours[1]), end_with_buffer=at(2, hours[1]),
-                      status="approved")
+        row = Booking(
+            equipment_id=van.id,
+            unit_id=unit.id,
+            organization_id=net.booker.id,
+            group_key=f"g{i}",
+            start_at=at(2, hours[0]),
+            end_at=at(2, hours[1]),
+            end_with_buffer=at(2, hours[1]),
+            status="approved",
+        )
         db.session.add(row)
         if i == 0:
             db.session.commit()
@@ -62,8 +75,18 @@ def test_the_database_itself_refuses_an_overlap(net, make_equipment):
         db.session.commit()
     db.session.rollback()
     db.session.execute(text("UPDATE pooling_booking SET status = 'cancelled'"))
-    db.session.add(Booking(equipment_id=van.id, unit_id=unit.id, organization_id=net.booker.id, group_key="g9",
-                           start_at=at(2, 10), end_at=at(2, 11), end_with_buffer=at(2, 11), status="approved"))
+    db.session.add(
+        Booking(
+            equipment_id=van.id,
+            unit_id=unit.id,
+            organization_id=net.booker.id,
+            group_key="g9",
+            start_at=at(2, 10),
+            end_at=at(2, 11),
+            end_with_buffer=at(2, 11),
+            status="approved",
+        )
+    )
     db.session.commit()  # cancelled bookings no longer hold the unit
 
 
@@ -72,8 +95,9 @@ def _pledgers(make_org, make_user, api_token, count: int):
     return orgs, [api_token(make_user("member_staff", org)) for org in orgs]
 
 
-def test_twenty_concurrent_pledgers_never_lose_an_update(net, make_campaign, make_org, make_user, api_token,
-                                                          live_server):
+def test_twenty_concurrent_pledgers_never_lose_an_update(
+    net, make_campaign, make_org, make_user, api_token, live_server
+):
     from modules.pooling.services.purchases import totals
 
     campaign = make_campaign()
@@ -91,8 +115,9 @@ def test_twenty_concurrent_pledgers_never_lose_an_update(net, make_campaign, mak
     assert totals(campaign) == {gloves: 10 * sum(range(1, CLIENTS + 1))}
 
 
-def test_a_pledge_racing_the_deadline_is_fully_in_or_fully_out(net, make_campaign, make_org, make_user, api_token,
-                                                               live_server, app):
+def test_a_pledge_racing_the_deadline_is_fully_in_or_fully_out(
+    net, make_campaign, make_org, make_user, api_token, live_server, app
+):
     """Pledges keep arriving while the deadline passes and the closing job runs: every accepted
     pledge is in the shares, every refused one is nowhere."""
     import threading

@@ -1,4 +1,5 @@
 """Role matrix and record rules: who sees, books, approves and manages what."""
+
 from __future__ import annotations
 
 import pytest
@@ -81,6 +82,9 @@ def test_api_role_matrix_and_tampered_ids(client, net, make_equipment, api_token
 
 def test_board_member_cannot_book(client, net, make_equipment, api_token):
     van = make_equipment()
-    response = client.post("/api/v1/pooling/bookings", headers=api_token(net.board),
-                           json={"equipment_id": van.id, "start": at(3).isoformat(), "end": at(3, 12).isoformat()})
+    response = client.post(
+        "/api/v1/pooling/bookings",
+        headers=api_token(net.board),
+        json={"equipment_id": van.id, "start": at(3).isoformat(), "end": at(3, 12).isoformat()},
+    )
     assert response.status_code == 403

@@ -1,4 +1,5 @@
 """Property tests of the shares: Decimal to the cent, summing exactly to the order total."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,8 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import DomainError
-from modules.pooling.services.pricing import (Line, Tier, next_tier, parse_tiers, price_for, shares, split_units,
-                                              validate_tiers)
+from modules.pooling.services.pricing import (
+    Line,
+    Tier,
+    next_tier,
+    parse_tiers,
+    price_for,
+    shares,
+    split_units,
+    validate_tiers,
+)
 
 CENT = Decimal("0.01")
 prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999.99"), places=2)
@@ -29,10 +38,16 @@ def orders(draw):
     lines = []
     for product_id in range(draw(st.integers(min_value=1, max_value=4))):
         tiers = draw(tier_lists())
-        quantities = draw(st.dictionaries(st.integers(min_value=1, max_value=30),
-                                          st.integers(min_value=0, max_value=400), min_size=1, max_size=12))
-        lines.append(Line(product_id, price_for(tiers, sum(quantities.values())), draw(vat_rates), quantities,
-                          tiers[0].unit_price))
+        quantities = draw(
+            st.dictionaries(
+                st.integers(min_value=1, max_value=30), st.integers(min_value=0, max_value=400), min_size=1, max_size=12
+            )
+        )
+        lines.append(
+            Line(
+                product_id, price_for(tiers, sum(quantities.values())), draw(vat_rates), quantities, tiers[0].unit_price
+            )
+        )
     return lines
 
 
@@ -69,8 +84,11 @@ def test_price_and_next_tier_are_consistent(tiers, quantity):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=0, max_value=500), st.lists(st.integers(min_value=0, max_value=100), min_size=1,
-                                                          max_size=10), st.sampled_from([1, 2, 6, 10]))
+@given(
+    st.integers(min_value=0, max_value=500),
+    st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=10),
+    st.sampled_from([1, 2, 6, 10]),
+)
 def test_split_units_hands_out_whole_packs_exactly(delivered, weights, pack):
     delivered -= delivered % pack
     parts = split_units(delivered, weights, pack)
@@ -87,14 +105,17 @@ def test_largest_remainder_is_the_documented_rule():
     assert [result[o].amount for o in (7, 8, 9)] == [Decimal("3.34"), Decimal("3.33"), Decimal("3.33")]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("1-49: 12.00\n40-199: 10.50\n200+: 9.20", "overlap"),
-    ("1-49: 12.00\n60-199: 10.50\n200+: 9.20", "gap"),
-    ("2-49: 12.00\n50+: 10.00", "start at 1"),
-    ("1-49: 12.00\n50-99: 10.00", "open-ended"),
-    ("1-49 twelve", "Line 1"),
-    ("", "at least one"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("1-49: 12.00\n40-199: 10.50\n200+: 9.20", "overlap"),
+        ("1-49: 12.00\n60-199: 10.50\n200+: 9.20", "gap"),
+        ("2-49: 12.00\n50+: 10.00", "start at 1"),
+        ("1-49: 12.00\n50-99: 10.00", "open-ended"),
+        ("1-49 twelve", "Line 1"),
+        ("", "at least one"),
+    ],
+)
 def test_bad_tiers_are_refused_with_a_clear_message(app, text, message):
     with pytest.raises(DomainError, match=message):
         parse_tiers(text)

@@ -1,4 +1,5 @@
 """Group purchases: pledges until the deadline, closing, shares, reception and the ledger."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -48,11 +49,14 @@ def test_pledge_is_set_not_added_and_zero_withdraws(net, make_campaign):
     assert _pledges() == 0
 
 
-@pytest.mark.parametrize("quantity, product, message", [
-    (-10, 0, "whole number"),
-    (15, 0, "packs of 10"),
-    (10, None, "not part of the campaign"),
-])
+@pytest.mark.parametrize(
+    "quantity, product, message",
+    [
+        (-10, 0, "whole number"),
+        (15, 0, "packs of 10"),
+        (10, None, "not part of the campaign"),
+    ],
+)
 def test_bad_pledges_are_refused_and_write_nothing(net, make_campaign, quantity, product, message):
     campaign = make_campaign()
     product_id = campaign.products[product].id if product is not None else 999_999
@@ -77,18 +81,25 @@ def test_bad_campaigns_are_refused(net):
     gloves = ProductInput("G", "Gloves", "pair", 10, Decimal("20"), [Tier(1, None, Decimal("1"))])
     now = utcnow()
     with pytest.raises(DomainError, match="in the past"):
-        create_campaign(net.admin, net.owner.id, "T", "S", now - timedelta(days=2), now - timedelta(days=1),
-                        [gloves], [net.owner.id])
-    overlapping = ProductInput("G", "Gloves", "pair", 10, Decimal("20"),
-                               [Tier(1, 50, Decimal("2")), Tier(40, None, Decimal("1"))])
+        create_campaign(
+            net.admin,
+            net.owner.id,
+            "T",
+            "S",
+            now - timedelta(days=2),
+            now - timedelta(days=1),
+            [gloves],
+            [net.owner.id],
+        )
+    overlapping = ProductInput(
+        "G", "Gloves", "pair", 10, Decimal("20"), [Tier(1, 50, Decimal("2")), Tier(40, None, Decimal("1"))]
+    )
     with pytest.raises(DomainError, match="overlap"):
-        create_campaign(net.admin, net.owner.id, "T", "S", now, now + timedelta(days=1), [overlapping],
-                        [net.owner.id])
+        create_campaign(net.admin, net.owner.id, "T", "S", now, now + timedelta(days=1), [overlapping], [net.owner.id])
     from core.accounts.permissions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        create_campaign(net.manager, net.booker.id, "T", "S", now, now + timedelta(days=1), [gloves],
-                        [net.owner.id])
+        create_campaign(net.manager, net.booker.id, "T", "S", now, now + timedelta(days=1), [gloves], [net.owner.id])
 
 
 def test_closing_below_the_minimum_cancels_and_tells_everyone(net, make_campaign):
@@ -99,8 +110,9 @@ def test_closing_below_the_minimum_cancels_and_tells_everyone(net, make_campaign
     assert purchases.close_due_campaigns() == 1
     db.session.commit()
     assert campaign.status == "cancelled" and db.session.scalar(db.select(db.func.count(Share.id))) == 0
-    assert db.session.scalar(db.select(OutgoingMail).where(OutgoingMail.user_id == net.staff.id,
-                                                           OutgoingMail.template.like("%cancelled%")))
+    assert db.session.scalar(
+        db.select(OutgoingMail).where(OutgoingMail.user_id == net.staff.id, OutgoingMail.template.like("%cancelled%"))
+    )
 
 
 def test_closing_fixes_prices_and_shares_sum_to_the_order(net, make_campaign):

@@ -1,4 +1,5 @@
 """The pages: search by dates, item, booking forms with errors kept, actions, feeds, statements."""
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,10 @@ from modules.pooling.services import booking as service
 from modules.pooling.services import handover
 from tests.pooling.conftest import at
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def _form_time(value):
@@ -30,13 +33,13 @@ def test_search_by_dates_lists_free_items_nearest_first(client, login_as, net, m
     assert page.status_code == 200
     assert html.index("Remorque proche") < html.index("Camion lointain")
     assert "0 / 1" in html and "1 / 1" in html
-    within = client.get("/pooling/", query_string={"start": _form_time(at(4, 9)), "end": _form_time(at(4, 18)),
-                                                   "max_km": "10"}).get_data(as_text=True)
+    within = client.get(
+        "/pooling/", query_string={"start": _form_time(at(4, 9)), "end": _form_time(at(4, 18)), "max_km": "10"}
+    ).get_data(as_text=True)
     assert "Remorque proche" in within and "Camion lointain" not in within
 
 
-def test_search_and_site_pages_issue_a_bounded_number_of_queries(client, login_as, net, make_equipment,
-                                                                  query_counter):
+def test_search_and_site_pages_issue_a_bounded_number_of_queries(client, login_as, net, make_equipment, query_counter):
     login_as(net.staff)
     args = {"start": _form_time(at(4, 9)), "end": _form_time(at(4, 18))}
 
@@ -65,9 +68,16 @@ def test_search_and_site_pages_issue_a_bounded_number_of_queries(client, login_a
 def test_booking_form_errors_keep_the_input_and_write_nothing(client, login_as, net, make_equipment):
     van = make_equipment()
     login_as(net.staff)
-    response = client.post(f"/pooling/equipment/{van.id}/book", data={
-        "start": _form_time(at(3, 15)), "end": _form_time(at(3, 10)), "quantity": "1",
-        "organization_id": str(net.booker.id), "purpose": "Collecte au Salon"})
+    response = client.post(
+        f"/pooling/equipment/{van.id}/book",
+        data={
+            "start": _form_time(at(3, 15)),
+            "end": _form_time(at(3, 10)),
+            "quantity": "1",
+            "organization_id": str(net.booker.id),
+            "purpose": "Collecte au Salon",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Collecte au Salon" in html and "is-invalid" in html
     assert db.session.scalar(db.select(db.func.count(Booking.id))) == 0
@@ -78,17 +88,29 @@ def test_booking_form_errors_keep_the_input_and_write_nothing(client, login_as, 
 def test_booking_through_the_page_then_cancel(client, login_as, net, make_equipment):
     van = make_equipment()
     login_as(net.staff)
-    response = client.post(f"/pooling/equipment/{van.id}/book", data={
-        "start": _form_time(at(3, 9)), "end": _form_time(at(3, 17)), "quantity": "1",
-        "organization_id": str(net.booker.id)})
+    response = client.post(
+        f"/pooling/equipment/{van.id}/book",
+        data={
+            "start": _form_time(at(3, 9)),
+            "end": _form_time(at(3, 17)),
+            "quantity": "1",
+            "organization_id": str(net.booker.id),
+        },
+    )
     assert response.status_code == 302
     booking = db.session.scalar(db.select(Booking))
     assert local(booking.start_at).hour == 9
     page = client.get(f"/pooling/bookings/{booking.id}").get_data(as_text=True)
     assert "Camion" in page
-    taken = client.post(f"/pooling/equipment/{van.id}/book", data={
-        "start": _form_time(at(3, 10)), "end": _form_time(at(3, 12)), "quantity": "1",
-        "organization_id": str(net.booker.id)})
+    taken = client.post(
+        f"/pooling/equipment/{van.id}/book",
+        data={
+            "start": _form_time(at(3, 10)),
+            "end": _form_time(at(3, 12)),
+            "quantity": "1",
+            "organization_id": str(net.booker.id),
+        },
+    )
     assert taken.status_code == 422 and db.session.scalar(db.select(db.func.count(Booking.id))) == 1
     assert client.post(f"/pooling/bookings/{booking.id}/cancel").status_code == 302
     db.session.refresh(booking)
@@ -100,11 +122,17 @@ def test_handover_with_photo_and_damage(client, login_as, net, make_equipment):
     [booking] = service.book(net.staff, van.id, utcnow() + timedelta(minutes=2), utcnow() + timedelta(hours=4))
     db.session.commit()
     login_as(net.owner_staff)
-    out = client.post(f"/pooling/bookings/{booking.id}/check-out", data={
-        "state": "good", "comment": "ok", "photo": (io.BytesIO(PNG), "van.png")}, content_type="multipart/form-data")
+    out = client.post(
+        f"/pooling/bookings/{booking.id}/check-out",
+        data={"state": "good", "comment": "ok", "photo": (io.BytesIO(PNG), "van.png")},
+        content_type="multipart/form-data",
+    )
     assert out.status_code == 302
-    bad = client.post(f"/pooling/bookings/{booking.id}/check-in", data={
-        "state": "damaged", "photo": (io.BytesIO(b"not an image"), "x.png")}, content_type="multipart/form-data")
+    bad = client.post(
+        f"/pooling/bookings/{booking.id}/check-in",
+        data={"state": "damaged", "photo": (io.BytesIO(b"not an image"), "x.png")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 422
     back = client.post(f"/pooling/bookings/{booking.id}/check-in", data={"state": "damaged", "comment": "dent"})
     assert back.status_code == 302
@@ -179,10 +207,21 @@ def test_usage_statement_csv_and_chart(client, login_as, net, make_equipment):
 def test_register_equipment_and_declare_maintenance(client, login_as, net):
     login_as(net.owner_manager)
     assert client.get("/pooling/equipment/new").status_code == 200
-    data = {"name": "Presse à balles", "category": "baler", "organization_id": net.owner.id, "site_id": net.owner.id,
-            "units": "1", "booking_scope": "all", "min_hours": "2", "max_hours": "1", "lead_hours": "24",
-            "buffer_minutes": "30", "open_weekdays": ["1", "2", "3"], "fee_per_day": "40",
-            "photo": (io.BytesIO(PNG), "presse.png")}
+    data = {
+        "name": "Presse à balles",
+        "category": "baler",
+        "organization_id": net.owner.id,
+        "site_id": net.owner.id,
+        "units": "1",
+        "booking_scope": "all",
+        "min_hours": "2",
+        "max_hours": "1",
+        "lead_hours": "24",
+        "buffer_minutes": "30",
+        "open_weekdays": ["1", "2", "3"],
+        "fee_per_day": "40",
+        "photo": (io.BytesIO(PNG), "presse.png"),
+    }
     bad = client.post("/pooling/equipment/new", data=data, content_type="multipart/form-data")
     assert bad.status_code == 422 and "Presse à balles" in bad.get_data(as_text=True)
     data.update(max_hours="48", photo=(io.BytesIO(PNG), "presse.png"))
@@ -191,9 +230,16 @@ def test_register_equipment_and_declare_maintenance(client, login_as, net):
     item_url = created.headers["Location"]
     item_id = int(item_url.rstrip("/").split("/")[-1])
     assert client.get(f"/pooling/equipment/{item_id}/photo").data == PNG
-    declared = client.post(f"/pooling/equipment/{item_id}/unavailability", data={
-        "period-kind": "maintenance", "period-start": _form_time(at(2, 8)), "period-end": _form_time(at(3, 18)),
-        "period-unit_id": "0", "period-reason": "Révision"})
+    declared = client.post(
+        f"/pooling/equipment/{item_id}/unavailability",
+        data={
+            "period-kind": "maintenance",
+            "period-start": _form_time(at(2, 8)),
+            "period-end": _form_time(at(3, 18)),
+            "period-unit_id": "0",
+            "period-reason": "Révision",
+        },
+    )
     assert declared.status_code == 302
     assert "Révision" in client.get(item_url).get_data(as_text=True)
 
@@ -232,6 +278,13 @@ def test_observatory_indicators_count_booking_days(app, net, make_equipment):
     booking.end_at = booking.end_with_buffer = booking.start_at + timedelta(hours=30)  # two days
     db.session.commit()
     today = local(utcnow()).date()
-    indicators = {i.code: i for i in collect("erp_observatory_indicators", start=today - timedelta(days=1),
-                                             end=today + timedelta(days=2), organization_ids=None)}
+    indicators = {
+        i.code: i
+        for i in collect(
+            "erp_observatory_indicators",
+            start=today - timedelta(days=1),
+            end=today + timedelta(days=2),
+            organization_ids=None,
+        )
+    }
     assert indicators["pooling.booking_days"].values == {net.booker.id: 2}

@@ -1,4 +1,5 @@
 """The security tests run on the demo network with every product module (not the example module)."""
+
 from __future__ import annotations
 
 import pytest

@@ -3,6 +3,7 @@
 network so that ids resolve. No answer is a 5xx, every answer matches the schema documented for its
 status, and every error is problem+json with a useful detail (naming the field when a value is refused).
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,9 @@ def problem_details(ctx, response, case):
     """Every error is problem+json with a detail; a refused value names its field."""
     if response.status_code < 400:
         return None
-    assert response.headers.get("content-type", [""])[0].startswith(PROBLEM_JSON), \
+    assert response.headers.get("content-type", [""])[0].startswith(PROBLEM_JSON), (
         f"error {response.status_code} is not {PROBLEM_JSON}"
+    )
     body = json.loads(response.content)
     assert body["status"] == response.status_code and body["detail"].strip(), "problem without a useful detail"
     if response.status_code in (400, 422) and "errors" in body:  # field (as the client sent it) -> messages
@@ -77,10 +79,17 @@ def _path_strategy(operation):
 def _fuzz(app, operation, mode, headers, examples, role) -> list[str]:
     failures: list[str] = []
     strategy = _path_strategy(operation).flatmap(
-        lambda values: operation.as_strategy(generation_mode=mode, path_parameters=values))
+        lambda values: operation.as_strategy(generation_mode=mode, path_parameters=values)
+    )
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=strategy)
     def run(case):
         db.session.commit()  # each request in its own app context, as in production
@@ -132,8 +141,12 @@ def _unexemplified(spec, schema, where="") -> list[str]:
 
 def test_every_endpoint_is_documented_with_schemas_and_request_examples(api_schema, app):
     spec = api_schema.raw_schema
-    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item
-                  if method in ("get", "post", "put", "patch", "delete")}
+    documented = {
+        (path, method.upper())
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    }
     problems = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.endpoint.startswith("api-docs."):
@@ -157,8 +170,10 @@ def test_every_endpoint_is_documented_with_schemas_and_request_examples(api_sche
                 problems.append(f"{method.upper()} {path}: errors are not documented")
             for media in operation.get("requestBody", {}).get("content", {}).values():
                 if "example" not in media:
-                    problems += [f"{method.upper()} {path}: no example for {field}"
-                                 for field in _unexemplified(spec, media["schema"])]
+                    problems += [
+                        f"{method.upper()} {path}: no example for {field}"
+                        for field in _unexemplified(spec, media["schema"])
+                    ]
     assert problems == []
     problem_schema = spec["components"]["responses"]["DEFAULT_ERROR"]["content"][PROBLEM_JSON]["schema"]
     assert set(_resolve(spec, problem_schema)["required"]) == {"type", "title", "status", "detail"}
@@ -181,8 +196,11 @@ def test_ids_beyond_the_database_range_are_refused_not_overflowed(app, client, m
     huge = 2**64
     headers = api_token(make_user("network_admin"))
     assert client.get(f"/api/v1/pooling/bookings/{huge}", headers=headers).status_code == 404
-    refused = client.post("/api/v1/pooling/bookings", headers=headers, json={
-        "equipment_id": huge, "start": "2030-01-07T09:00:00", "end": "2030-01-07T17:00:00"})
+    refused = client.post(
+        "/api/v1/pooling/bookings",
+        headers=headers,
+        json={"equipment_id": huge, "start": "2030-01-07T09:00:00", "end": "2030-01-07T17:00:00"},
+    )
     assert refused.status_code == 422 and list(refused.json["errors"]) == ["equipment_id"]
     login_as(make_user("network_admin"))
     assert client.get(f"/training/sessions/{huge}").status_code == 404

@@ -8,6 +8,7 @@ Each answer is a 403 or 404 and never shows a marker, and the database is left u
 Routes where B's record is legitimately shared, or whose value is a secret token rather than an id,
 are listed below with the reason; the shared ones are still requested and must not show a marker.
 """
+
 from __future__ import annotations
 
 import io
@@ -91,7 +92,7 @@ SHARED = {
     "governance_api.published": "published ballots, as above",
     "governance_api.my_seats": "answers only with the caller's own seats",
     "governance_api.cast": "a voter votes in the polls of their body; another's seat is refused "
-                           "(test_a_voter_cannot_use_another_voters_seat)",
+    "(test_a_voter_cannot_use_another_voters_seat)",
     "governance.poll_minutes": "the minutes of a poll are public to members",
     "pooling.order_pdf": "the purchase order and its delivery split go to the delivery sites (Tours is one)",
     "pooling.order_csv": "as the order PDF",
@@ -102,19 +103,21 @@ VALUES = {
     ("core", ("job_id",)): "SELECT id AS job_id FROM core_job",
     ("core", ("org_id",)): "SELECT :b AS org_id",
     ("core", ("user_id",)): "SELECT user_id FROM core_membership WHERE organization_id = :b",
-    ("core", ("membership_id", "user_id")):
-        "SELECT user_id, id AS membership_id FROM core_membership WHERE organization_id = :b",
+    (
+        "core",
+        ("membership_id", "user_id"),
+    ): "SELECT user_id, id AS membership_id FROM core_membership WHERE organization_id = :b",
     ("core", ("action", "name")): "SELECT 'pooling' AS name, 'uninstall' AS action",
     ("core", ("token_id",)): "SELECT t.id AS token_id FROM core_api_token t "
-                             "JOIN core_membership m ON m.user_id = t.user_id WHERE m.organization_id = :b",
+    "JOIN core_membership m ON m.user_id = t.user_id WHERE m.organization_id = :b",
     ("pooling", ("equipment_id",)): "SELECT id AS equipment_id FROM pooling_equipment WHERE organization_id = :b",
     ("pooling", ("booking_id",)): "SELECT b.id AS booking_id FROM pooling_booking b JOIN pooling_equipment e "
-                                  "ON e.id = b.equipment_id WHERE b.organization_id = :b AND e.organization_id = :b",
+    "ON e.id = b.equipment_id WHERE b.organization_id = :b AND e.organization_id = :b",
     ("pooling", ("report_id",)): "SELECT r.id AS report_id FROM pooling_condition_report r "
-                                 "JOIN pooling_booking b ON b.id = r.booking_id WHERE b.organization_id = :b",
+    "JOIN pooling_booking b ON b.id = r.booking_id WHERE b.organization_id = :b",
     ("pooling", ("site_id",)): "SELECT :b AS site_id",
     ("pooling", ("period_id",)): "SELECT u.id AS period_id FROM pooling_unavailability u "
-                                 "JOIN pooling_equipment e ON e.id = u.equipment_id WHERE e.organization_id = :b",
+    "JOIN pooling_equipment e ON e.id = u.equipment_id WHERE e.organization_id = :b",
     ("pooling", ("organization_id",)): "SELECT :b AS organization_id",
     ("pooling", ("campaign_id",)): "SELECT id AS campaign_id FROM pooling_campaign",
     ("pooling", ("campaign_id", "product_id")): "SELECT campaign_id, id AS product_id FROM pooling_product",
@@ -122,25 +125,29 @@ VALUES = {
     ("training", ("session_id",)): "SELECT id AS session_id FROM training_session WHERE host_organization_id = :b",
     ("training", ("enrolment_id",)): "SELECT id AS enrolment_id FROM training_enrolment WHERE organization_id = :b",
     ("training", ("slot_id",)): "SELECT s.id AS slot_id FROM training_slot s JOIN training_session t "
-                                "ON t.id = s.session_id WHERE t.host_organization_id = :b",
+    "ON t.id = s.session_id WHERE t.host_organization_id = :b",
     ("training", ("interest_id",)): "SELECT id AS interest_id FROM training_interest WHERE organization_id = :b",
     ("training", ("trainer_id",)): "SELECT id AS trainer_id FROM training_trainer",
     ("incubation", ("project_id",)): "SELECT :p AS project_id",
-    ("incubation", ("pm_id", "project_id")):
-        "SELECT project_id, id AS pm_id FROM incubation_project_milestone WHERE project_id = :p",
+    (
+        "incubation",
+        ("pm_id", "project_id"),
+    ): "SELECT project_id, id AS pm_id FROM incubation_project_milestone WHERE project_id = :p",
     ("incubation", ("project_id", "user_id")): "SELECT project_id, user_id FROM incubation_coach WHERE project_id = :p",
     ("incubation", ("placement_id",)): "SELECT id AS placement_id FROM incubation_placement WHERE project_id = :p",
     ("incubation", ("document_id",)): "SELECT d.id AS document_id FROM incubation_document d JOIN "
-                                      "incubation_project_milestone pm ON pm.id = d.project_milestone_id "
-                                      "WHERE pm.project_id = :p",
+    "incubation_project_milestone pm ON pm.id = d.project_milestone_id "
+    "WHERE pm.project_id = :p",
     ("incubation", ("site_id",)): "SELECT id AS site_id FROM incubation_host_site WHERE organization_id = :b",
-    ("incubation", ("period_id", "site_id")):
-        "SELECT p.host_site_id AS site_id, p.id AS period_id FROM incubation_host_period p "
-        "JOIN incubation_host_site s ON s.id = p.host_site_id WHERE s.organization_id = :b",
+    (
+        "incubation",
+        ("period_id", "site_id"),
+    ): "SELECT p.host_site_id AS site_id, p.id AS period_id FROM incubation_host_period p "
+    "JOIN incubation_host_site s ON s.id = p.host_site_id WHERE s.organization_id = :b",
     ("incubation", ("track_id",)): "SELECT id AS track_id FROM incubation_track",
     ("incubation", ("stage_id", "track_id")): "SELECT track_id, id AS stage_id FROM incubation_stage",
     ("governance", ("action_id",)): "SELECT a.id AS action_id FROM governance_action a "
-                                    "JOIN core_membership m ON m.user_id = a.owner_id WHERE m.organization_id = :b",
+    "JOIN core_membership m ON m.user_id = a.owner_id WHERE m.organization_id = :b",
     ("governance", ("body_id",)): "SELECT id AS body_id FROM governance_body",
     ("governance", ("meeting_id",)): "SELECT id AS meeting_id FROM governance_meeting",
     ("governance", ("member_id",)): "SELECT id AS member_id FROM governance_body_member WHERE organization_id = :b",
@@ -148,7 +155,7 @@ VALUES = {
     ("governance", ("need_id",)): "SELECT id AS need_id FROM governance_need WHERE organization_id = :b",
     ("governance", ("poll_id",)): "SELECT id AS poll_id FROM governance_poll ORDER BY status, id",
     ("governance", ("proxy_id",)): "SELECT p.id AS proxy_id FROM governance_proxy p JOIN governance_body_member g "
-                                   "ON g.id = p.grantor_id WHERE g.organization_id = :b AND p.revoked_at IS NULL",
+    "ON g.id = p.grantor_id WHERE g.organization_id = :b AND p.revoked_at IS NULL",
     ("observatory", ("period_id",)): "SELECT id AS period_id FROM observatory_period",
     ("observatory", ("report_id",)): "SELECT id AS report_id FROM observatory_report WHERE organization_id = :b",
     ("observatory", ("indicator_id",)): "SELECT id AS indicator_id FROM observatory_indicator",
@@ -182,38 +189,81 @@ def _one(sql: str, **params):
 def victims(demo, app):
     """B's private records in every module (the demo's, and those it lacks), each with the marker."""
     b = db.session.scalar(db.select(Organization).where(Organization.name == VICTIM_ORG)).id
-    p = _one("SELECT p.id FROM incubation_project p JOIN core_organization o ON o.id = p.organization_id "
-             "WHERE o.name = :name", name=VICTIM_PROJECT)
+    p = _one(
+        "SELECT p.id FROM incubation_project p JOIN core_organization o ON o.id = p.organization_id "
+        "WHERE o.name = :name",
+        name=VICTIM_PROJECT,
+    )
     manager_b = demo["gestion-limoges"]
     create_token(manager_b, "B's token")
     booking = db.session.scalar(db.select(Booking).where(Booking.organization_id == b))
     photo = uploads.save(FileStorage(io.BytesIO(PNG), "state.png"), "pooling", uploads.IMAGES)
-    db.session.add(ConditionReport(booking_id=booking.id, moment="check_out", state="good", comment=MARKER,
-                                   photo=photo.stored_name, photo_type=photo.content_type, user_id=manager_b.id))
-    db.session.add(Unavailability(equipment_id=booking.equipment_id, kind="maintenance", reason=MARKER,
-                                  start_at=utcnow() + timedelta(days=60), end_at=utcnow() + timedelta(days=61)))
+    db.session.add(
+        ConditionReport(
+            booking_id=booking.id,
+            moment="check_out",
+            state="good",
+            comment=MARKER,
+            photo=photo.stored_name,
+            photo_type=photo.content_type,
+            user_id=manager_b.id,
+        )
+    )
+    db.session.add(
+        Unavailability(
+            equipment_id=booking.equipment_id,
+            kind="maintenance",
+            reason=MARKER,
+            start_at=utcnow() + timedelta(days=60),
+            end_at=utcnow() + timedelta(days=61),
+        )
+    )
     course = db.session.scalars(db.select(Course)).first()
     db.session.add(Interest(course_id=course.id, organization_id=b, people=2, comment=MARKER))
     site_b = _one("SELECT id FROM incubation_host_site WHERE organization_id = :b", b=b)
-    holder_p = _one("SELECT user_id FROM core_membership m JOIN incubation_project p "
-                    "ON p.organization_id = m.organization_id WHERE p.id = :p", p=p)
+    holder_p = _one(
+        "SELECT user_id FROM core_membership m JOIN incubation_project p "
+        "ON p.organization_id = m.organization_id WHERE p.id = :p",
+        p=p,
+    )
     start = date.today() + timedelta(days=90)
-    db.session.add(Placement(host_site_id=site_b, project_id=p, holder_id=holder_p, requested_by_id=holder_p,
-                             kind="visit", start_date=start, end_date=start, message=MARKER))
+    db.session.add(
+        Placement(
+            host_site_id=site_b,
+            project_id=p,
+            holder_id=holder_p,
+            requested_by_id=holder_p,
+            kind="visit",
+            start_date=start,
+            end_date=start,
+            message=MARKER,
+        )
+    )
     db.session.add(JournalEntry(project_id=p, author_id=holder_p, written_on=date.today(), body=MARKER))
     milestone = _one("SELECT id FROM incubation_project_milestone WHERE project_id = :p", p=p)
     document = uploads.save(FileStorage(io.BytesIO(PNG), "business-plan.png"), "incubation", uploads.DOCUMENTS)
-    db.session.add(Document(project_milestone_id=milestone, stored_name=document.stored_name,
-                            original_name=document.original_name, content_type=document.content_type,
-                            size=document.size, uploaded_by_id=holder_p))
+    db.session.add(
+        Document(
+            project_milestone_id=milestone,
+            stored_name=document.stored_name,
+            original_name=document.original_name,
+            content_type=document.content_type,
+            size=document.size,
+            uploaded_by_id=holder_p,
+        )
+    )
     db.session.add(Action(title=MARKER, owner_id=manager_b.id, due_date=date.today() + timedelta(days=30)))
     seat_b = db.session.scalar(db.select(BodyMember).where(BodyMember.organization_id == b))
-    holder_seat = db.session.scalar(db.select(BodyMember).where(
-        BodyMember.body_id == seat_b.body_id, BodyMember.id != seat_b.id, BodyMember.organization_id != b,
-        BodyMember.end_date.is_(None)))
+    holder_seat = db.session.scalar(
+        db.select(BodyMember).where(
+            BodyMember.body_id == seat_b.body_id,
+            BodyMember.id != seat_b.id,
+            BodyMember.organization_id != b,
+            BodyMember.end_date.is_(None),
+        )
+    )
     meeting = db.session.scalar(db.select(Meeting).where(Meeting.body_id == seat_b.body_id))
-    if not db.session.scalar(db.select(Proxy.id).where(Proxy.grantor_id == seat_b.id,
-                                                       Proxy.meeting_id == meeting.id)):
+    if not db.session.scalar(db.select(Proxy.id).where(Proxy.grantor_id == seat_b.id, Proxy.meeting_id == meeting.id)):
         db.session.add(Proxy(meeting_id=meeting.id, grantor_id=seat_b.id, holder_id=holder_seat.id))
     for sql in (
         "UPDATE pooling_booking SET purpose = :m WHERE organization_id = :b",
@@ -241,8 +291,11 @@ def _example(spec, schema):
     if schema.get("type") == "array":
         return [_example(spec, schema.get("items", {}))]
     if "properties" in schema:
-        return {name: _example(spec, prop) for name, prop in schema["properties"].items()
-                if not prop.get("readOnly") and (name in schema.get("required", ()) or "example" in prop)}
+        return {
+            name: _example(spec, prop)
+            for name, prop in schema["properties"].items()
+            if not prop.get("readOnly") and (name in schema.get("required", ()) or "example" in prop)
+        }
     return None
 
 
@@ -268,8 +321,11 @@ def _sign_in(app, who):
 
 
 def test_every_route_with_an_id_is_swept_or_listed(app, victims):
-    unknown = [f"{rule.endpoint} {rule.rule}" for rule in id_rules(app) if rule.endpoint not in PUBLIC
-               and (module_of(app, rule.endpoint), params(rule)) not in VALUES]
+    unknown = [
+        f"{rule.endpoint} {rule.rule}"
+        for rule in id_rules(app)
+        if rule.endpoint not in PUBLIC and (module_of(app, rule.endpoint), params(rule)) not in VALUES
+    ]
     assert unknown == [], "add the parameters' values to VALUES, or the route to PUBLIC with a reason"
     stale = [name for name in {**PUBLIC, **SHARED} if name not in app.view_functions]
     assert stale == []
@@ -297,8 +353,10 @@ def test_another_organizations_records_are_walled_off(app, client, victims, atta
             text = response.get_data().decode("utf-8", "replace")
             refused = response.status_code in (403, 404)
             if MARKER in text or (rule.endpoint not in SHARED and not refused) or response.status_code >= 500:
-                leaks.append(f"{method} {url} ({rule.endpoint}) -> {response.status_code}"
-                             f"{' showing B private data' if MARKER in text else ''}")
+                leaks.append(
+                    f"{method} {url} ({rule.endpoint}) -> {response.status_code}"
+                    f"{' showing B private data' if MARKER in text else ''}"
+                )
     db.session.rollback()
     after = _snapshot()
     changed = {name: sorted(set(after[name]) ^ set(before[name]))[:4] for name in before if after[name] != before[name]}
@@ -326,23 +384,47 @@ def test_a_member_cannot_act_for_another_organization(app, client, victims):
     need = value("SELECT id FROM governance_need WHERE organization_id <> :b AND status = 'open'")
     period = value("SELECT id FROM observatory_period ORDER BY start_on")
     seat = value("SELECT id FROM governance_body_member WHERE organization_id = :b")
-    other_seat = _one("SELECT id FROM governance_body_member WHERE body_id = "
-                      "(SELECT body_id FROM governance_body_member WHERE id = :s) AND id <> :s", s=seat)
-    meeting = db.session.scalar(db.select(Meeting.id).where(  # proxies are given before the meeting
-        Meeting.body_id == db.select(BodyMember.body_id).where(BodyMember.id == seat).scalar_subquery(),
-        Meeting.starts_at > utcnow()))
+    other_seat = _one(
+        "SELECT id FROM governance_body_member WHERE body_id = "
+        "(SELECT body_id FROM governance_body_member WHERE id = :s) AND id <> :s",
+        s=seat,
+    )
+    meeting = db.session.scalar(
+        db.select(Meeting.id).where(  # proxies are given before the meeting
+            Meeting.body_id == db.select(BodyMember.body_id).where(BodyMember.id == seat).scalar_subquery(),
+            Meeting.starts_at > utcnow(),
+        )
+    )
     assert None not in (equipment, campaign, product, session, need, period, seat, other_seat, meeting)
     start = (date.today() + timedelta(days=40)).isoformat()
     attempts = [
-        ("POST", "/api/v1/pooling/bookings", {"equipment_id": equipment, "organization_id": b, "quantity": 1,
-                                              "start": f"{start}T09:00:00", "end": f"{start}T17:00:00"}),
-        ("POST", f"/api/v1/pooling/purchases/campaigns/{campaign}/pledges",
-         {"product_id": product, "quantity": 5, "organization_id": b}),
+        (
+            "POST",
+            "/api/v1/pooling/bookings",
+            {
+                "equipment_id": equipment,
+                "organization_id": b,
+                "quantity": 1,
+                "start": f"{start}T09:00:00",
+                "end": f"{start}T17:00:00",
+            },
+        ),
+        (
+            "POST",
+            f"/api/v1/pooling/purchases/campaigns/{campaign}/pledges",
+            {"product_id": product, "quantity": 5, "organization_id": b},
+        ),
         ("GET", f"/api/v1/pooling/purchases/campaigns/{campaign}?organization_id={b}", None),
-        ("GET", f"/api/v1/pooling/equipment/search?start={start}T09:00:00&end={start}T17:00:00&organization_id={b}",
-         None),
-        ("POST", f"/api/v1/training/sessions/{session}/enrolments",
-         {"organization_id": b, "name": "Intrus", "email": "intrus@example.org"}),
+        (
+            "GET",
+            f"/api/v1/pooling/equipment/search?start={start}T09:00:00&end={start}T17:00:00&organization_id={b}",
+            None,
+        ),
+        (
+            "POST",
+            f"/api/v1/training/sessions/{session}/enrolments",
+            {"organization_id": b, "name": "Intrus", "email": "intrus@example.org"},
+        ),
         ("POST", "/api/v1/governance/needs", {"organization_id": b, "title": "Intrus", "importance": 1, "urgency": 1}),
         ("POST", f"/api/v1/governance/needs/{need}/support", {"organization_id": b, "importance": 1, "urgency": 1}),
         ("POST", "/api/v1/governance/proxies", {"grantor_id": seat, "holder_id": other_seat, "meeting_id": meeting}),
@@ -352,10 +434,13 @@ def test_a_member_cannot_act_for_another_organization(app, client, victims):
         call = _api(app, attacker)
         before = _snapshot()
         answers = [(method, url, call(method, url, body)) for method, url, body in attempts]
-        wrong = [f"{method} {url} -> {r.status_code} {r.get_data(as_text=True)[:200]}" for method, url, r in answers
-                 if r.status_code not in (403, 404, 422) or MARKER in r.get_data(as_text=True)]
+        wrong = [
+            f"{method} {url} -> {r.status_code} {r.get_data(as_text=True)[:200]}"
+            for method, url, r in answers
+            if r.status_code not in (403, 404, 422) or MARKER in r.get_data(as_text=True)
+        ]
         assert wrong == [], f"{attacker}: " + "\n".join(wrong)
-        for method, url, response in answers:
+        for _method, url, response in answers:
             if response.status_code == 422:  # refused as a bad value: the problem names the field
                 assert response.json["errors"], (url, response.json)
         db.session.rollback()
@@ -365,8 +450,10 @@ def test_a_member_cannot_act_for_another_organization(app, client, victims):
 def test_a_voter_cannot_vote_with_or_read_another_voters_secret_ballot(app, client, victims):
     poll = db.session.scalar(db.select(Poll).where(Poll.status == "open", Poll.secret, Poll.method == "single"))
     seats = {v.organization_id: v for v in db.session.scalars(db.select(PollVoter).where(PollVoter.poll_id == poll.id))}
-    tours = _one("SELECT organization_id FROM core_membership m JOIN core_user u ON u.id = m.user_id "
-                 "WHERE u.email = :e", e=email("gestion"))
+    tours = _one(
+        "SELECT organization_id FROM core_membership m JOIN core_user u ON u.id = m.user_id WHERE u.email = :e",
+        e=email("gestion"),
+    )
     victim_seat, own_seat = seats[victims["b"]], seats[tours]
     victim_label = victim_seat.label
     limoges, tours_manager = _api(app, "gestion-limoges"), _api(app, "gestion")
@@ -377,8 +464,10 @@ def test_a_voter_cannot_vote_with_or_read_another_voters_secret_ballot(app, clie
     ballots = db.session.scalar(db.select(db.func.count()).select_from(Ballot).where(Ballot.poll_id == poll.id))
 
     # another voter can neither vote with that seat, nor change its ballot with its receipt
-    for body in ({"voter_id": victim_seat.id, "choice": 0}, {"voter_id": victim_seat.id, "choice": 0,
-                                                             "receipt": receipt}):
+    for body in (
+        {"voter_id": victim_seat.id, "choice": 0},
+        {"voter_id": victim_seat.id, "choice": 0, "receipt": receipt},
+    ):
         refused = tours_manager("POST", cast, body)
         assert refused.status_code in (403, 404, 409, 422) and receipt not in refused.get_data(as_text=True)
     db.session.rollback()
@@ -394,8 +483,12 @@ def test_a_voter_cannot_vote_with_or_read_another_voters_secret_ballot(app, clie
     assert [b["voter"] for b in published] == [None] * len(published)
     assert receipt in [b["receipt"] for b in published]
     web, _headers, _user = _sign_in(app, "gestion")
-    for page in (f"/governance/polls/{poll.id}", f"/governance/polls/{poll.id}/results",
-                 f"/governance/polls/{poll.id}/ballots.csv", f"/governance/polls/{poll.id}/canonical.json"):
+    for page in (
+        f"/governance/polls/{poll.id}",
+        f"/governance/polls/{poll.id}/results",
+        f"/governance/polls/{poll.id}/ballots.csv",
+        f"/governance/polls/{poll.id}/canonical.json",
+    ):
         text = web.get(page).get_data(as_text=True)
         lines = [line for line in text.splitlines() if receipt in line]
         assert all(victim_label not in line for line in lines), page

@@ -1,6 +1,7 @@
 """No secret reaches a log: every logger at DEBUG records a journey across the modules (log in,
 API token, book, pledge, enrol, apply, vote, password reset), and nothing it recorded holds a
 password, a token, a reset link, the secret key, a session cookie or a ballot choice."""
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,12 @@ def _everything_logged(caplog) -> str:
 
 def _journey(app, demo) -> dict[str, str]:
     """Walk through every module as real users do; return the secrets it handled."""
-    secrets = {"password": DEMO_PASSWORD, "wrong password": WRONG_PASSWORD, "new password": NEW_PASSWORD,
-               "secret key": SECRET_KEY}
+    secrets = {
+        "password": DEMO_PASSWORD,
+        "wrong password": WRONG_PASSWORD,
+        "new password": NEW_PASSWORD,
+        "secret key": SECRET_KEY,
+    }
     manager = demo["gestion"]
     web = app.test_client()
     assert web.post("/login", data={"email": manager.email, "password": WRONG_PASSWORD}).status_code == 200
@@ -67,28 +72,40 @@ def _journey(app, demo) -> dict[str, str]:
     assert call("GET", "/api/v1/me").status_code == 200
 
     tours = manager.memberships[0].organization_id
-    equipment = db.session.scalar(db.select(Equipment).where(Equipment.organization_id != tours,
-                                                            Equipment.approval_required.is_(False)))
+    equipment = db.session.scalar(
+        db.select(Equipment).where(Equipment.organization_id != tours, Equipment.approval_required.is_(False))
+    )
     day = today() + timedelta(days=45)
     while str(day.isoweekday()) not in equipment.open_weekdays:  # a day the item can be picked up
         day += timedelta(days=1)
-    booked = call("POST", "/api/v1/pooling/bookings", {"equipment_id": equipment.id, "organization_id": tours,
-                                                      "start": f"{day}T09:00:00", "end": f"{day}T17:00:00"})
+    booked = call(
+        "POST",
+        "/api/v1/pooling/bookings",
+        {"equipment_id": equipment.id, "organization_id": tours, "start": f"{day}T09:00:00", "end": f"{day}T17:00:00"},
+    )
     assert booked.status_code == 201, booked.json
     campaign = db.session.scalar(db.select(Campaign).where(Campaign.status == "open"))
     product = db.session.scalar(db.select(Product).where(Product.campaign_id == campaign.id))
-    pledged = call("POST", f"/api/v1/pooling/purchases/campaigns/{campaign.id}/pledges",
-                   {"product_id": product.id, "quantity": 3 * product.pack_size, "organization_id": tours})
+    pledged = call(
+        "POST",
+        f"/api/v1/pooling/purchases/campaigns/{campaign.id}/pledges",
+        {"product_id": product.id, "quantity": 3 * product.pack_size, "organization_id": tours},
+    )
     assert pledged.status_code == 200, pledged.json
-    session = db.session.scalar(db.select(TrainingSession).where(TrainingSession.starts_at > utcnow(),
-                                                                 TrainingSession.status != "cancelled"))
-    enrolled = call("POST", f"/api/v1/training/sessions/{session.id}/enrolments",
-                    {"organization_id": tours, "name": "Inès Martin", "email": "ines@charpente.example"})
+    session = db.session.scalar(
+        db.select(TrainingSession).where(TrainingSession.starts_at > utcnow(), TrainingSession.status != "cancelled")
+    )
+    enrolled = call(
+        "POST",
+        f"/api/v1/training/sessions/{session.id}/enrolments",
+        {"organization_id": tours, "name": "Inès Martin", "email": "ines@charpente.example"},
+    )
     assert enrolled.status_code == 201, enrolled.json
 
     poll = db.session.scalar(db.select(Poll).where(Poll.status == "open", Poll.secret, Poll.method == "ranked"))
-    seat = db.session.scalar(db.select(PollVoter).where(PollVoter.poll_id == poll.id,
-                                                        PollVoter.organization_id == tours))
+    seat = db.session.scalar(
+        db.select(PollVoter).where(PollVoter.poll_id == poll.id, PollVoter.organization_id == tours)
+    )
     choice = list(reversed(range(len(poll.options))))
     voted = call("POST", f"/api/v1/governance/polls/{poll.id}/ballots", {"voter_id": seat.id, "choice": choice})
     assert voted.status_code == 201, voted.json
@@ -97,23 +114,27 @@ def _journey(app, demo) -> dict[str, str]:
     secrets["ballot choice, spaced"] = json.dumps(choice)
 
     project = db.session.scalar(db.select(Project).where(Project.status == "draft"))
-    holder = db.session.scalar(db.select(User).join(User.memberships).where(
-        User.memberships.any(organization_id=project.organization_id)))
+    holder = db.session.scalar(
+        db.select(User).join(User.memberships).where(User.memberships.any(organization_id=project.organization_id))
+    )
     holder_web = app.test_client()
     assert holder_web.post("/login", data={"email": holder.email, "password": DEMO_PASSWORD}).status_code == 302
     _row, holder_token = create_token(holder, "dossier")
     db.session.commit()
     secrets["holder api token"] = holder_token
     track = db.session.scalar(db.select(Track).where(Track.active))
-    applied = app.test_client().post(f"/api/v1/incubation/projects/{project.id}/application",
-                                     headers={"Authorization": f"Bearer {holder_token}"},
-                                     json={"track_id": track.id, "motivation": "Ouvrir une recyclerie en 2027."})
+    applied = app.test_client().post(
+        f"/api/v1/incubation/projects/{project.id}/application",
+        headers={"Authorization": f"Bearer {holder_token}"},
+        json={"track_id": track.id, "motivation": "Ouvrir une recyclerie en 2027."},
+    )
     assert applied.status_code == 200, applied.json
 
     staff = demo["equipe"]
     assert web.post("/password/forgot", data={"email": staff.email}).status_code == 302
-    mail = db.session.scalar(db.select(OutgoingMail).where(OutgoingMail.to_address == staff.email)
-                             .order_by(OutgoingMail.id.desc()))
+    mail = db.session.scalar(
+        db.select(OutgoingMail).where(OutgoingMail.to_address == staff.email).order_by(OutgoingMail.id.desc())
+    )
     link = re.search(r"https?://\S+/password/reset/(\S+)", mail.body)
     secrets["reset link"], secrets["reset token"] = link.group(0), link.group(1)
     path = link.group(0).split("5000", 1)[1]

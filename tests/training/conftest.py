@@ -1,5 +1,6 @@
 """Fixtures of the training tests: a coordinator, member organizations with managers, a trainer,
 a course, and a factory of sessions (created through the service, as the coordinator would)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,14 +39,27 @@ def world(app, make_org, make_user):
     network = db.session.get(Organization, coordinator.memberships[0].organization_id)
     orgs = [make_org(f"Ressourcerie {c}", address=f"1 rue {c}") for c in "ABCD"]
     # Only the first manager logs in to pages; the others use API tokens (hashing is slow).
-    managers = [make_user("member_manager", org=o, email=f"manager{i}@test.example", name=f"Manager {i}",
-                          **({} if i == 0 else {"password": None})) for i, o in enumerate(orgs)]
+    managers = [
+        make_user(
+            "member_manager",
+            org=o,
+            email=f"manager{i}@test.example",
+            name=f"Manager {i}",
+            **({} if i == 0 else {"password": None}),
+        )
+        for i, o in enumerate(orgs)
+    ]
     staff = make_user("member_staff", org=orgs[0], email="staff@test.example", name="Staff A")
     national = make_org("Réseau national", kind="partner")
     trainer_user = make_user("trainer", org=national, email="trainer@test.example", name="Trainer")
-    trainer = catalogue.save_trainer(coordinator, name="Hélène Roux", user_id=trainer_user.id,
-                                     organization_id=national.id, daily_fee=Decimal("900"),
-                                     travel_costs=Decimal("200"))
+    trainer = catalogue.save_trainer(
+        coordinator,
+        name="Hélène Roux",
+        user_id=trainer_user.id,
+        organization_id=national.id,
+        daily_fee=Decimal("900"),
+        travel_costs=Decimal("200"),
+    )
     course = catalogue.save_course(coordinator, title="Valoriser le textile", duration_hours=Decimal("14"))
     db.session.commit()
     return World(coordinator, network, orgs, managers, staff, trainer_user, trainer, course)
@@ -69,10 +83,18 @@ def make_session(world):
     def factory(seats=12, minimum=None, cap=None, start_in_days=10, slots=2, go_days_before=3, **fields):
         times = half_days(start_in_days, slots)
         data = catalogue.SessionData(
-            course_id=world.course.id, trainer_id=world.trainer.id, host_organization_id=world.orgs[0].id,
-            payee_organization_id=world.network.id, address="1 rue A, Tours", seats=seats,
-            min_participants=min(2, seats) if minimum is None else minimum, go_no_go_at=times[0][0] - timedelta(days=go_days_before), slots=times,
-            cap_per_org=cap, **fields)
+            course_id=world.course.id,
+            trainer_id=world.trainer.id,
+            host_organization_id=world.orgs[0].id,
+            payee_organization_id=world.network.id,
+            address="1 rue A, Tours",
+            seats=seats,
+            min_participants=min(2, seats) if minimum is None else minimum,
+            go_no_go_at=times[0][0] - timedelta(days=go_days_before),
+            slots=times,
+            cap_per_org=cap,
+            **fields,
+        )
         session = catalogue.create_session(world.coordinator, data)
         db.session.commit()
         return session

@@ -1,4 +1,5 @@
 """/api/v1/training: catalogue, sessions, enrolment, waiting list, cancel/confirm, attendance."""
+
 from __future__ import annotations
 
 from core.extensions import db
@@ -23,10 +24,12 @@ def test_enrol_waiting_list_cancel_and_confirm(client, world, make_session, api_
     session = make_session(seats=1)
     manager = api_token(world.managers[0])
     url = f"/api/v1/training/sessions/{session.id}/enrolments"
-    first = client.post(url, json={"organization_id": world.orgs[0].id, "name": "A", "email": "a@test.example"},
-                        headers=manager)
-    second = client.post(url, json={"organization_id": world.orgs[0].id, "name": "B", "email": "b@test.example"},
-                         headers=manager)
+    first = client.post(
+        url, json={"organization_id": world.orgs[0].id, "name": "A", "email": "a@test.example"}, headers=manager
+    )
+    second = client.post(
+        url, json={"organization_id": world.orgs[0].id, "name": "B", "email": "b@test.example"}, headers=manager
+    )
     assert (first.json["status"], second.json["status"], second.json["queue_position"]) == ("enrolled", "waiting", 1)
     queue = client.get(f"/api/v1/training/sessions/{session.id}/waiting-list", headers=manager).json
     assert [e["email"] for e in queue] == ["b@test.example"]
@@ -44,21 +47,25 @@ def test_enrol_bad_input_and_other_organizations(client, world, make_session, ap
     session = make_session()
     manager = api_token(world.managers[0])
     url = f"/api/v1/training/sessions/{session.id}/enrolments"
-    invalid = client.post(url, json={"organization_id": world.orgs[0].id, "name": "", "email": "nope"},
-                          headers=manager)
+    invalid = client.post(url, json={"organization_id": world.orgs[0].id, "name": "", "email": "nope"}, headers=manager)
     assert invalid.status_code == 422 and invalid.mimetype == "application/problem+json"
     assert set(invalid.json["errors"]) == {"name", "email"}
-    other = client.post(url, json={"organization_id": world.orgs[1].id, "name": "X", "email": "x@test.example"},
-                        headers=manager)
+    other = client.post(
+        url, json={"organization_id": world.orgs[1].id, "name": "X", "email": "x@test.example"}, headers=manager
+    )
     assert other.status_code == 403
-    mine = client.post(url, json={"organization_id": world.orgs[1].id, "name": "Y", "email": "y@test.example"},
-                       headers=api_token(world.managers[1]))
+    mine = client.post(
+        url,
+        json={"organization_id": world.orgs[1].id, "name": "Y", "email": "y@test.example"},
+        headers=api_token(world.managers[1]),
+    )
     hidden = client.get(f"/api/v1/training/enrolments/{mine.json['id']}", headers=manager)
     assert hidden.status_code == 404  # another organization's record
     assert client.get(url, headers=manager).json == []
     # The trainer sees every enrolment of their session but cannot cancel one.
-    trainer_cancel = client.post(f"/api/v1/training/enrolments/{mine.json['id']}/cancel",
-                                 headers=api_token(world.trainer_user))
+    trainer_cancel = client.post(
+        f"/api/v1/training/enrolments/{mine.json['id']}/cancel", headers=api_token(world.trainer_user)
+    )
     assert trainer_cancel.status_code == 403
 
 
@@ -67,8 +74,9 @@ def test_attendance_through_the_api(client, world, make_session, enrol_many, api
     people = enrol_many(session, 2)
     shift_to_past(session, 4)
     url = f"/api/v1/training/slots/{session.slots[0].id}/attendance"
-    body = {"marks": [{"enrolment_id": people[0].id, "present": True},
-                      {"enrolment_id": people[1].id, "present": False}]}
+    body = {
+        "marks": [{"enrolment_id": people[0].id, "present": True}, {"enrolment_id": people[1].id, "present": False}]
+    }
     assert client.put(url, json=body, headers=api_token(world.managers[0])).status_code == 403
     trainer = api_token(world.trainer_user)
     assert client.put(url, json=body, headers=trainer).json == {"marked": 2}

@@ -1,5 +1,6 @@
 """Attendance per half-day, the sign-in sheet, certificates (only for people marked present) with
 a public verification, and the satisfaction survey."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -104,8 +105,10 @@ def test_survey_after_the_session_and_results(client, world, past_session):
     assert client.get(url).status_code == 200
     bad = client.post(url, data={"overall": "9", "content": "4", "trainer": "5"})
     assert bad.status_code == 200 and "is-invalid" in bad.get_data(as_text=True)
-    assert client.post(url, data={"overall": "5", "content": "4", "trainer": "5", "comment": "Très utile"}
-                       ).status_code == 302
+    assert (
+        client.post(url, data={"overall": "5", "content": "4", "trainer": "5", "comment": "Très utile"}).status_code
+        == 302
+    )
     with pytest.raises(Conflict):
         feedback.submit_survey(alice.survey_token, 1, 1, 1)
     db.session.rollback()

@@ -1,4 +1,5 @@
 """The seat, cap and waiting-list invariants under real concurrent clients (20 threads over HTTP)."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -20,8 +21,12 @@ def _run(calls):
 
 def _statuses(session_id):
     db.session.expire_all()
-    return {e.email: e.status for e in db.session.scalars(
-        db.select(Enrolment).where(Enrolment.session_id == session_id).order_by(Enrolment.id))}
+    return {
+        e.email: e.status
+        for e in db.session.scalars(
+            db.select(Enrolment).where(Enrolment.session_id == session_id).order_by(Enrolment.id)
+        )
+    }
 
 
 def test_twenty_concurrent_enrolments_for_the_last_seat(world, make_session, enrol_many, live_server, api_token):
@@ -72,16 +77,16 @@ def test_same_person_enrolled_once_under_concurrency(world, make_session, live_s
     assert list(_statuses(session.id).values()) == [ENROLLED]
 
 
-def test_two_racing_cancellations_promote_the_queue_in_order(world, make_session, enrol_many, live_server,
-                                                             api_token):
+def test_two_racing_cancellations_promote_the_queue_in_order(world, make_session, enrol_many, live_server, api_token):
     session = make_session(seats=2)
     seated = enrol_many(session, 2, prefix="seated")
     queue = enrol_many(session, 5, prefix="queued")
     assert [e.status for e in queue] == [WAITING] * 5
     headers = api_token(world.coordinator)
     urls = [f"{live_server}/api/v1/training/enrolments/{e.id}/cancel" for e in seated]
-    calls = [(lambda url=url: requests.post(url, headers=headers, timeout=60))
-             for url in urls for _ in range(THREADS // 2)]
+    calls = [
+        (lambda url=url: requests.post(url, headers=headers, timeout=60)) for url in urls for _ in range(THREADS // 2)
+    ]
     responses = _run(calls)
     assert sorted(r.status_code for r in responses) == [200] * 2 + [409] * (THREADS - 2)
     statuses = _statuses(session.id)

@@ -1,4 +1,5 @@
 """Seats, the FIFO waiting list with offers and deadlines, go/no-go, the split and the ledger."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,16 +12,29 @@ from core.db import utcnow
 from core.errors import Conflict
 from core.extensions import db
 from core.mail import OutgoingMail
-from modules.training.models import (CONFIRMED, DROPPED, ENROLLED, EXPIRED, OFFERED, SESSION_CANCELLED, WAITING,
-                                     Enrolment)
+from modules.training.models import (
+    CONFIRMED,
+    DROPPED,
+    ENROLLED,
+    EXPIRED,
+    OFFERED,
+    SESSION_CANCELLED,
+    WAITING,
+    Enrolment,
+)
 from modules.training.services import enrolment as svc
 from modules.training.services.enrolment import refresh_due_sessions
 from modules.training.services.split import current_split
 
 
 def _mails(template: str) -> list[OutgoingMail]:
-    return list(db.session.scalars(db.select(OutgoingMail).where(OutgoingMail.template == f"training/mail/{template}")
-                                   .order_by(OutgoingMail.id)))
+    return list(
+        db.session.scalars(
+            db.select(OutgoingMail)
+            .where(OutgoingMail.template == f"training/mail/{template}")
+            .order_by(OutgoingMail.id)
+        )
+    )
 
 
 def test_full_session_queues_and_a_freed_seat_is_offered_to_the_head(world, make_session, enrol_many):

@@ -1,4 +1,5 @@
 """Interest and demand, reminders, the organization's report, the observatory figure, the demo."""
+
 from __future__ import annotations
 
 import csv
@@ -42,8 +43,16 @@ def test_interest_demand_and_announcement(world, make_session):
 
 def test_interest_page_and_demand_page(client, login_as, world):
     login_as(world.managers[0])
-    response = client.post("/training/interest", data={"course_id": world.course.id, "organization_id": world.orgs[0].id,
-                                                      "people": "2", "months": ["5", "6"], "places": "Tours"})
+    response = client.post(
+        "/training/interest",
+        data={
+            "course_id": world.course.id,
+            "organization_id": world.orgs[0].id,
+            "people": "2",
+            "months": ["5", "6"],
+            "places": "Tours",
+        },
+    )
     assert response.status_code == 302
     client.post("/logout")
     login_as(world.coordinator)
@@ -84,18 +93,23 @@ def test_organization_report_and_observatory_hours(client, login_as, world, make
     assert hours == {world.orgs[0].id: Decimal("7.00"), world.orgs[1].id: Decimal("7.00")}
     login_as(world.managers[0])
     response = client.get(f"/training/report?organization_id={world.orgs[0].id}&year={year}")
-    assert response.status_code == 200 and response.mimetype == "text/csv" and "person 0" in response.get_data(
-        as_text=True)
+    assert (
+        response.status_code == 200
+        and response.mimetype == "text/csv"
+        and "person 0" in response.get_data(as_text=True)
+    )
     assert client.get(f"/training/report?organization_id={world.orgs[1].id}&year={year}").status_code == 200
-    assert "person 0" not in client.get(
-        f"/training/report?organization_id={world.orgs[1].id}&year={year}").get_data(as_text=True)
+    assert "person 0" not in client.get(f"/training/report?organization_id={world.orgs[1].id}&year={year}").get_data(
+        as_text=True
+    )
 
 
 def test_observatory_indicator_hook(app, world):
     from core.plugins import collect
 
-    indicators = collect("erp_observatory_indicators", start=date(2026, 1, 1), end=date(2027, 1, 1),
-                         organization_ids=None)
+    indicators = collect(
+        "erp_observatory_indicators", start=date(2026, 1, 1), end=date(2027, 1, 1), organization_ids=None
+    )
     (hours,) = [i for i in indicators if i.code == "training.hours"]
     assert hours.unit == "h" and hours.values == {}  # nothing attended yet
 

@@ -1,4 +1,5 @@
 """The pages as people use them: role matrix, forms with bad input, lists with bounded queries."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,41 +15,57 @@ from modules.training.models import ENROLLED, WAITING, Enrolment, TrainingSessio
 def _session_form(world, **overrides):
     start = local(utcnow() + timedelta(days=20)).replace(hour=9, minute=0, second=0, microsecond=0)
     data = {
-        "course_id": world.course.id, "trainer_id": world.trainer.id, "host_organization_id": world.orgs[0].id,
-        "payee_organization_id": world.network.id, "address": "1 rue A, Tours",
+        "course_id": world.course.id,
+        "trainer_id": world.trainer.id,
+        "host_organization_id": world.orgs[0].id,
+        "payee_organization_id": world.network.id,
+        "address": "1 rue A, Tours",
         "slots": f"{start:%Y-%m-%d} 09:00-12:30\n{start:%d/%m/%Y} 13h30-17h00",
-        "seats": "12", "min_participants": "6", "cap_per_org": "3",
-        "go_no_go_at": f"{start - timedelta(days=7):%Y-%m-%dT%H:%M}", "price_model": "split",
-        "trainer_fee": "", "costs": "150", "fixed_price": "", "offer_hours": "48",
+        "seats": "12",
+        "min_participants": "6",
+        "cap_per_org": "3",
+        "go_no_go_at": f"{start - timedelta(days=7):%Y-%m-%dT%H:%M}",
+        "price_model": "split",
+        "trainer_fee": "",
+        "costs": "150",
+        "fixed_price": "",
+        "offer_hours": "48",
     }
     data.update(overrides)
     return data
 
 
-@pytest.mark.parametrize("who, path, expected", [
-    ("anonymous", "/training/", 302),
-    ("staff", "/training/", 200),
-    ("manager", "/training/", 200),
-    ("trainer", "/training/", 200),
-    ("coordinator", "/training/", 200),
-    ("staff", "/training/sessions/new", 403),
-    ("manager", "/training/sessions/new", 403),
-    ("trainer", "/training/sessions/new", 403),
-    ("coordinator", "/training/sessions/new", 200),
-    ("manager", "/training/demand", 403),
-    ("coordinator", "/training/demand", 200),
-    ("manager", "/training/courses", 403),
-    ("coordinator", "/training/courses", 200),
-    ("staff", "/training/interest", 403),
-    ("manager", "/training/interest", 200),
-    ("staff", "/training/report", 403),
-    ("manager", "/training/report", 200),
-    ("staff", "/training/history", 200),
-    ("anonymous", "/training/verify", 200),
-])
+@pytest.mark.parametrize(
+    "who, path, expected",
+    [
+        ("anonymous", "/training/", 302),
+        ("staff", "/training/", 200),
+        ("manager", "/training/", 200),
+        ("trainer", "/training/", 200),
+        ("coordinator", "/training/", 200),
+        ("staff", "/training/sessions/new", 403),
+        ("manager", "/training/sessions/new", 403),
+        ("trainer", "/training/sessions/new", 403),
+        ("coordinator", "/training/sessions/new", 200),
+        ("manager", "/training/demand", 403),
+        ("coordinator", "/training/demand", 200),
+        ("manager", "/training/courses", 403),
+        ("coordinator", "/training/courses", 200),
+        ("staff", "/training/interest", 403),
+        ("manager", "/training/interest", 200),
+        ("staff", "/training/report", 403),
+        ("manager", "/training/report", 200),
+        ("staff", "/training/history", 200),
+        ("anonymous", "/training/verify", 200),
+    ],
+)
 def test_role_matrix(client, login_as, world, who, path, expected):
-    users = {"staff": world.staff, "manager": world.managers[0], "trainer": world.trainer_user,
-             "coordinator": world.coordinator}
+    users = {
+        "staff": world.staff,
+        "manager": world.managers[0],
+        "trainer": world.trainer_user,
+        "coordinator": world.coordinator,
+    }
     if who != "anonymous":
         login_as(users[who])
     assert client.get(path).status_code == expected
@@ -84,17 +101,21 @@ def test_coordinator_creates_a_session_from_the_form(client, login_as, world):
     assert str(session.trainer_fee) == "1100.00"  # 900 per day + 200 travel
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("min_participants", "20", "ne peut pas dépasser le nombre de places"),
-    ("slots", "2031-01-10 09:00-12:30\n2031-01-10 11:00-13:00", "se chevauchent"),
-    ("slots", "tomorrow morning", "Ligne 1"),
-    ("slots", "2031-02-30 09:00-12:00", "existe pas"),
-    ("slots", "2020-01-10 09:00-12:30", "dans le futur"),
-    ("go_no_go_at", "2040-01-01T10:00", "précéder la première demi-journée"),
-    ("seats", "0", ""),
-])
-def test_session_form_bad_input_is_shown_on_the_field_and_nothing_is_written(client, login_as, world, field,
-                                                                             value, message):
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("min_participants", "20", "ne peut pas dépasser le nombre de places"),
+        ("slots", "2031-01-10 09:00-12:30\n2031-01-10 11:00-13:00", "se chevauchent"),
+        ("slots", "tomorrow morning", "Ligne 1"),
+        ("slots", "2031-02-30 09:00-12:00", "existe pas"),
+        ("slots", "2020-01-10 09:00-12:30", "dans le futur"),
+        ("go_no_go_at", "2040-01-01T10:00", "précéder la première demi-journée"),
+        ("seats", "0", ""),
+    ],
+)
+def test_session_form_bad_input_is_shown_on_the_field_and_nothing_is_written(
+    client, login_as, world, field, value, message
+):
     login_as(world.coordinator)
     response = client.post("/training/sessions/new", data=_session_form(world, **{field: value}))
     text = response.get_data(as_text=True)
@@ -158,7 +179,7 @@ def test_attendance_page_saves_marks(client, login_as, world, make_session, enro
     shift_to_past(session, 4)  # the first half-day is under way
     slot_id = session.slots[0].id
     login_as(world.trainer_user)
-    form = {"present-%d" % people[0].id: "1", "present-%d" % people[1].id: "0"}
+    form = {f"present-{people[0].id}": "1", f"present-{people[1].id}": "0"}
     assert client.post(f"/training/slots/{slot_id}/attendance", data=form).status_code == 302
     page = client.get(f"/training/slots/{slot_id}/attendance").get_data(as_text=True)
     assert page.count("checked") == 2
@@ -198,8 +219,9 @@ def test_coordinator_edits_a_planned_session(client, login_as, world, make_sessi
     assert queued.status == "offered"  # the new seats go to the waiting list first
 
 
-def test_session_page_queries_do_not_grow_with_enrolments(client, login_as, world, make_session, enrol_many,
-                                                          query_counter):
+def test_session_page_queries_do_not_grow_with_enrolments(
+    client, login_as, world, make_session, enrol_many, query_counter
+):
     session = make_session(seats=30)
     login_as(world.coordinator)
 

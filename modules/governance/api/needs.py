@@ -1,4 +1,5 @@
 """API of the shared-needs board and of the actions."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -7,8 +8,14 @@ from core.accounts.permissions import require
 from core.api import PageArgs, page_of, paginate
 from core.extensions import db
 from modules.governance.api import api
-from modules.governance.api.schemas import (ActionSchema, NeedArgs, NeedInSchema, RankedNeedSchema, StatusInSchema,
-                                            SupportInSchema)
+from modules.governance.api.schemas import (
+    ActionSchema,
+    NeedArgs,
+    NeedInSchema,
+    RankedNeedSchema,
+    StatusInSchema,
+    SupportInSchema,
+)
 from modules.governance.models import Action
 from modules.governance.paging import page_of_list
 from modules.governance.services import needs as services
@@ -28,8 +35,9 @@ def ranked(args):
 @api.response(201, RankedNeedSchema)
 @require(NEEDS)
 def post(data):
-    need = services.post_need(current_user, data["organization_id"], data["title"], data["description"],
-                              data["importance"], data["urgency"])
+    need = services.post_need(
+        current_user, data["organization_id"], data["title"], data["description"], data["importance"], data["urgency"]
+    )
     db.session.commit()
     return next(r for r in services.ranked_needs(None) if r.need.id == need.id)
 

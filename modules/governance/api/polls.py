@@ -1,4 +1,5 @@
 """API of bodies, meetings, polls, ballots, proxies and results."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -8,9 +9,19 @@ from core.api import PageArgs, page_of, paginate
 from core.errors import Conflict, NotFound
 from core.extensions import db
 from modules.governance.api import api
-from modules.governance.api.schemas import (BallotInSchema, BodySchema, MeetingSchema, PollResultSchema, PollSchema,
-                                            ProxyInSchema, ProxySchema, PublishedBallotSchema, QuorumSchema,
-                                            ReceiptSchema, SeatSchema)
+from modules.governance.api.schemas import (
+    BallotInSchema,
+    BodySchema,
+    MeetingSchema,
+    PollResultSchema,
+    PollSchema,
+    ProxyInSchema,
+    ProxySchema,
+    PublishedBallotSchema,
+    QuorumSchema,
+    ReceiptSchema,
+    SeatSchema,
+)
 from modules.governance.models import Body, Meeting, Poll
 from modules.governance.paging import page_of_list
 from modules.governance.services import polls as services
@@ -25,8 +36,9 @@ def _poll(poll_id: int) -> Poll:
     poll = db.session.get(Poll, poll_id)
     if poll is None or (poll.status == "draft" and not has_permission(current_user, MANAGE)):
         raise NotFound("Not found.")
-    if (poll.status == "scheduled" and services.state(poll) != "scheduled") or \
-            (poll.status == "open" and services.state(poll) == "closed"):
+    if (poll.status == "scheduled" and services.state(poll) != "scheduled") or (
+        poll.status == "open" and services.state(poll) == "closed"
+    ):
         poll = services.advance(poll.id)
         db.session.commit()
     poll.state = services.state(poll)
@@ -113,8 +125,16 @@ def my_seats(poll_id: int):
     poll = _poll(poll_id)
     seats = voting.casting_voters(current_user, poll)
     voted = voting.voted_ids(poll.id, [s.id for s in seats])
-    return [{"voter_id": s.id, "label": s.label, "weight": s.weight, "by_proxy": s.proxy_holder_id is not None,
-             "voted": s.id in voted} for s in seats]
+    return [
+        {
+            "voter_id": s.id,
+            "label": s.label,
+            "weight": s.weight,
+            "by_proxy": s.proxy_holder_id is not None,
+            "voted": s.id in voted,
+        }
+        for s in seats
+    ]
 
 
 @api.route("/polls/<int:poll_id>/ballots", methods=["POST"])
@@ -147,31 +167,52 @@ def result_payload(poll: Poll) -> dict:
     result = poll_result(poll)
     tally = result.tally
     data = {
-        "poll": poll.id, "method": poll.method, "options": [o.label for o in poll.options],
+        "poll": poll.id,
+        "method": poll.method,
+        "options": [o.label for o in poll.options],
         "eligible": {"voters": result.eligible_count, "weight": weight_text(result.eligible_weight)},
         "voted": {"voters": tally.voted_count, "weight": weight_text(tally.voted_weight)},
-        "quorum": {"kind": tally.quorum.kind, "required": str(float(tally.quorum.required)),
-                   "participation": str(round(float(tally.quorum.participation), 6)), "reached": tally.quorum.reached},
-        "winners": tally.winners, "passed": tally.passed, "result_hash": result.hash,
-        "sealed_hash": poll.result_hash, "hash_matches": result.hash_matches,
+        "quorum": {
+            "kind": tally.quorum.kind,
+            "required": str(float(tally.quorum.required)),
+            "participation": str(round(float(tally.quorum.participation), 6)),
+            "reached": tally.quorum.reached,
+        },
+        "winners": tally.winners,
+        "passed": tally.passed,
+        "result_hash": result.hash,
+        "sealed_hash": poll.result_hash,
+        "hash_matches": result.hash_matches,
     }
     if tally.counts is not None:
-        data["counts"] = {str(k): {"ballots": tally.counts.ballots[k], "weight": weight_text(tally.counts.weight[k])}
-                          for k in tally.counts.ballots}
+        data["counts"] = {
+            str(k): {"ballots": tally.counts.ballots[k], "weight": weight_text(tally.counts.weight[k])}
+            for k in tally.counts.ballots
+        }
         data["blank"] = {"ballots": tally.counts.blank_ballots, "weight": weight_text(tally.counts.blank_weight)}
     if tally.decision is not None:
-        data["decision"] = {"rule": tally.decision.rule, "for": _fraction(tally.decision.in_favour),
-                            "against": _fraction(tally.decision.against), "base": _fraction(tally.decision.base),
-                            "abstentions": poll.abstentions}
+        data["decision"] = {
+            "rule": tally.decision.rule,
+            "for": _fraction(tally.decision.in_favour),
+            "against": _fraction(tally.decision.against),
+            "base": _fraction(tally.decision.base),
+            "abstentions": poll.abstentions,
+        }
     if tally.schulze is not None:
-        data["schulze"] = {"ranking": tally.schulze.ranking,
-                           "pairwise": [[weight_text(v) for v in row] for row in tally.schulze.matrix],
-                           "strongest_paths": [[weight_text(v) for v in row] for row in tally.schulze.paths],
-                           "unweighted_ranking": tally.schulze_unweighted.ranking}
+        data["schulze"] = {
+            "ranking": tally.schulze.ranking,
+            "pairwise": [[weight_text(v) for v in row] for row in tally.schulze.matrix],
+            "strongest_paths": [[weight_text(v) for v in row] for row in tally.schulze.paths],
+            "unweighted_ranking": tally.schulze_unweighted.ranking,
+        }
     if tally.judgment is not None:
-        data["judgment"] = {"ranking": tally.judgment.ranking,
-                            "options": [{"median": o.median, "sign": o.sign, "above": str(float(o.above)),
-                                         "below": str(float(o.below))} for o in tally.judgment.options]}
+        data["judgment"] = {
+            "ranking": tally.judgment.ranking,
+            "options": [
+                {"median": o.median, "sign": o.sign, "above": str(float(o.above)), "below": str(float(o.below))}
+                for o in tally.judgment.options
+            ],
+        }
     return data
 
 
@@ -187,8 +228,9 @@ def results(poll_id: int):
 @api.response(201, ProxySchema)
 @require(VOTE)
 def give_proxy(data):
-    proxy = voting.grant_proxy(current_user, data["grantor_id"], data["holder_id"], meeting_id=data["meeting_id"],
-                               poll_id=data["poll_id"])
+    proxy = voting.grant_proxy(
+        current_user, data["grantor_id"], data["holder_id"], meeting_id=data["meeting_id"], poll_id=data["poll_id"]
+    )
     db.session.commit()
     return proxy
 

@@ -1,11 +1,11 @@
 """Marshmallow schemas of the governance API."""
+
 from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import validate
 
 from core.api import Id
-
 from modules.governance.tally import METHODS, QUORUM_KINDS, RULES
 from modules.governance.tally.rules import ABSTENTION_HANDLING
 
@@ -49,8 +49,9 @@ class PollSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     body_id = Id(required=True)
     meeting_id = Id(allow_none=True, load_default=None)
-    question = ma.fields.String(required=True, validate=validate.Length(1, 300),
-                                metadata={"example": "Which van do we buy together?"})
+    question = ma.fields.String(
+        required=True, validate=validate.Length(1, 300), metadata={"example": "Which van do we buy together?"}
+    )
     description = ma.fields.String(load_default="")
     method = ma.fields.String(required=True, validate=validate.OneOf(METHODS), metadata={"example": "ranked"})
     rule = ma.fields.String(load_default="simple", validate=validate.OneOf(RULES))
@@ -65,8 +66,9 @@ class PollSchema(ma.Schema):
     status = ma.fields.String(dump_only=True)
     state = ma.fields.String(dump_only=True)
     result_hash = ma.fields.String(dump_only=True, allow_none=True)
-    options = ma.fields.Method("dump_options", deserialize="load_options",
-                               metadata={"example": ["Van A", "Van B", "Van C"]})
+    options = ma.fields.Method(
+        "dump_options", deserialize="load_options", metadata={"example": ["Van A", "Van B", "Van C"]}
+    )
 
     def dump_options(self, poll):
         return [o.label for o in poll.options]
@@ -79,12 +81,20 @@ class PollSchema(ma.Schema):
 
 class BallotInSchema(ma.Schema):
     voter_id = Id(required=True, metadata={"example": 12})
-    choice = ma.fields.Raw(required=True, allow_none=True, metadata={
-        "description": "yes_no: 'yes'|'no'|'abstain'|null; single: option number|null; approval: [numbers]; "
-                       "ranked: [numbers, best first]; judgment: [one grade 0-5 per option]",
-        "example": [2, 0, 1]})
-    receipt = ma.fields.String(load_default=None, allow_none=True,
-                               metadata={"description": "to change a secret ballot (if the poll allows it)"})
+    choice = ma.fields.Raw(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "yes_no: 'yes'|'no'|'abstain'|null; single: option number|null; approval: [numbers]; "
+            "ranked: [numbers, best first]; judgment: [one grade 0-5 per option]",
+            "example": [2, 0, 1],
+        },
+    )
+    receipt = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "to change a secret ballot (if the poll allows it)"},
+    )
 
 
 class ReceiptSchema(ma.Schema):
@@ -163,8 +173,9 @@ class ActionSchema(ma.Schema):
 
 
 class StatusInSchema(ma.Schema):
-    status = ma.fields.String(required=True, validate=validate.OneOf(("todo", "doing", "done")),
-                              metadata={"example": "doing"})
+    status = ma.fields.String(
+        required=True, validate=validate.OneOf(("todo", "doing", "done")), metadata={"example": "doing"}
+    )
 
 
 class TallySumSchema(ma.Schema):
@@ -230,8 +241,11 @@ class PollResultSchema(ma.Schema):
     result_hash = ma.fields.String()
     sealed_hash = ma.fields.String(allow_none=True)
     hash_matches = ma.fields.Boolean(allow_none=True)
-    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(CountSchema),
-                            metadata={"description": "per option number (or yes / no / abstain)"})
+    counts = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Nested(CountSchema),
+        metadata={"description": "per option number (or yes / no / abstain)"},
+    )
     blank = ma.fields.Nested(CountSchema)
     decision = ma.fields.Nested(DecisionResultSchema)
     schulze = ma.fields.Nested(SchulzeResultSchema)

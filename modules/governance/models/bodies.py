@@ -1,4 +1,5 @@
 """Bodies (assembly, board, committee), their colleges and their members over terms."""
+
 from __future__ import annotations
 
 from datetime import date

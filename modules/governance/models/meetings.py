@@ -1,4 +1,5 @@
 """Meetings of a body: agenda, motions, attendance and the proxies given for them."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -55,13 +56,10 @@ class Motion(db.Model):
     """A proposal put to the vote: by show of hands (counts typed in) or by a poll."""
 
     __tablename__ = "governance_motion"
-    __table_args__ = (
-        CheckConstraint("votes_for >= 0 AND votes_against >= 0 AND votes_abstain >= 0", name="counts"),
-    )
+    __table_args__ = (CheckConstraint("votes_for >= 0 AND votes_against >= 0 AND votes_abstain >= 0", name="counts"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("governance_agenda_item.id", ondelete="CASCADE"),
-                                                index=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("governance_agenda_item.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("governance_poll.id"), index=True)
     votes_for: Mapped[int | None]
@@ -99,15 +97,26 @@ class Proxy(db.Model):
     __table_args__ = (
         CheckConstraint("(meeting_id IS NULL) <> (poll_id IS NULL)", name="one_scope"),
         CheckConstraint("grantor_id <> holder_id", name="not_self"),
-        Index("uq_governance_proxy_meeting_grantor", "meeting_id", "grantor_id", unique=True,
-              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
-        Index("uq_governance_proxy_poll_grantor", "poll_id", "grantor_id", unique=True,
-              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+        Index(
+            "uq_governance_proxy_meeting_grantor",
+            "meeting_id",
+            "grantor_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+        Index(
+            "uq_governance_proxy_poll_grantor",
+            "poll_id",
+            "grantor_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("governance_meeting.id", ondelete="CASCADE"),
-                                                   index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("governance_meeting.id", ondelete="CASCADE"), index=True)
     poll_id: Mapped[int | None] = mapped_column(ForeignKey("governance_poll.id", ondelete="CASCADE"), index=True)
     grantor_id: Mapped[int] = mapped_column(ForeignKey("governance_body_member.id"), index=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("governance_body_member.id"), index=True)

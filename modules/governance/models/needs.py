@@ -1,4 +1,5 @@
 """The shared-needs board: needs, the organizations that join and rate them, and actions."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

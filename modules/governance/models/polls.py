@@ -5,6 +5,7 @@ poll nothing joins them: the ballot has a random UUID key and a random receipt, 
 no timestamp, and on SQLite it lives in a WITHOUT ROWID table, so even the storage order follows
 the random key rather than the order of arrival.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -57,8 +58,9 @@ class Poll(Timestamped, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
 
     body: Mapped[Body] = relationship(lazy="joined")
-    options: Mapped[list[PollOption]] = relationship(back_populates="poll", order_by="PollOption.position",
-                                                     cascade="all, delete-orphan")
+    options: Mapped[list[PollOption]] = relationship(
+        back_populates="poll", order_by="PollOption.position", cascade="all, delete-orphan"
+    )
 
 
 class PollOption(db.Model):
@@ -100,8 +102,7 @@ class Participation(db.Model):
     __tablename__ = "governance_participation"
 
     poll_id: Mapped[int] = mapped_column(ForeignKey("governance_poll.id", ondelete="CASCADE"), primary_key=True)
-    voter_id: Mapped[int] = mapped_column(ForeignKey("governance_poll_voter.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    voter_id: Mapped[int] = mapped_column(ForeignKey("governance_poll_voter.id", ondelete="CASCADE"), primary_key=True)
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id"))
 
 

@@ -1,4 +1,5 @@
 """Bodies, colleges and seats over terms."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,8 +26,16 @@ def _decimal(value, field: str, low: Decimal, high: Decimal | None = None) -> De
     return number
 
 
-def create_body(user, name: str, kind: str, seat_kind: str, proxy_cap: int = 2, notice_days: int = 15,
-                quorum_percent=Decimal(50), description: str = "") -> Body:
+def create_body(
+    user,
+    name: str,
+    kind: str,
+    seat_kind: str,
+    proxy_cap: int = 2,
+    notice_days: int = 15,
+    quorum_percent=Decimal(50),
+    description: str = "",
+) -> Body:
     require_manager(user)
     name = (name or "").strip()
     if not name:
@@ -41,9 +50,15 @@ def create_body(user, name: str, kind: str, seat_kind: str, proxy_cap: int = 2, 
         raise DomainError(_("This number is out of range."), "notice_days")
     if db.session.scalar(db.select(Body.id).where(Body.name == name)):
         raise Conflict(_("A body with this name already exists."), "name")
-    body = Body(name=name, kind=kind, seat_kind=seat_kind, proxy_cap=proxy_cap, notice_days=notice_days,
-                quorum_percent=_decimal(quorum_percent, "quorum_percent", Decimal(0), Decimal(100)),
-                description=description or "")
+    body = Body(
+        name=name,
+        kind=kind,
+        seat_kind=seat_kind,
+        proxy_cap=proxy_cap,
+        notice_days=notice_days,
+        quorum_percent=_decimal(quorum_percent, "quorum_percent", Decimal(0), Decimal(100)),
+        description=description or "",
+    )
     db.session.add(body)
     db.session.flush()
     audit.record("governance.body.create", "governance_body", body.id, name=name)
@@ -71,9 +86,18 @@ def add_college(user, body: Body, name: str, weight_percent) -> College:
     return college
 
 
-def add_member(user, body: Body, *, start_date: date, organization_id: int | None = None,
-               user_id: int | None = None, weight=Decimal(1), college_id: int | None = None,
-               end_date: date | None = None, role_title: str = "") -> BodyMember:
+def add_member(
+    user,
+    body: Body,
+    *,
+    start_date: date,
+    organization_id: int | None = None,
+    user_id: int | None = None,
+    weight=Decimal(1),
+    college_id: int | None = None,
+    end_date: date | None = None,
+    role_title: str = "",
+) -> BodyMember:
     require_manager(user)
     if body.seat_kind == "organization":
         if organization_id is None or db.session.get(Organization, organization_id) is None:
@@ -94,11 +118,20 @@ def add_member(user, body: Body, *, start_date: date, organization_id: int | Non
         BodyMember.organization_id == organization_id if organization_id else BodyMember.user_id == user_id,
     )
     for other in db.session.scalars(clash):
-        if (other.end_date is None or other.end_date >= start_date) and (end_date is None or end_date >= other.start_date):
+        if (other.end_date is None or other.end_date >= start_date) and (
+            end_date is None or end_date >= other.start_date
+        ):
             raise Conflict(_("This member already has a seat in this body over these dates."), "start_date")
-    member = BodyMember(body_id=body.id, organization_id=organization_id, user_id=user_id, college_id=college_id,
-                        weight=_decimal(weight, "weight", Decimal("0.000001"), Decimal(1000000)),
-                        start_date=start_date, end_date=end_date, role_title=(role_title or "").strip())
+    member = BodyMember(
+        body_id=body.id,
+        organization_id=organization_id,
+        user_id=user_id,
+        college_id=college_id,
+        weight=_decimal(weight, "weight", Decimal("0.000001"), Decimal(1000000)),
+        start_date=start_date,
+        end_date=end_date,
+        role_title=(role_title or "").strip(),
+    )
     db.session.add(member)
     db.session.flush()
     audit.record("governance.member.add", "governance_body", body.id, member=member.id)
@@ -114,18 +147,26 @@ def end_term(user, member: BodyMember, end_date: date) -> None:
 
 
 def active_members(body_id: int, day: date) -> list[BodyMember]:
-    stmt = db.select(BodyMember).where(
-        BodyMember.body_id == body_id, BodyMember.start_date <= day,
-        (BodyMember.end_date.is_(None)) | (BodyMember.end_date >= day),
-    ).order_by(BodyMember.id)
+    stmt = (
+        db.select(BodyMember)
+        .where(
+            BodyMember.body_id == body_id,
+            BodyMember.start_date <= day,
+            (BodyMember.end_date.is_(None)) | (BodyMember.end_date >= day),
+        )
+        .order_by(BodyMember.id)
+    )
     return list(db.session.scalars(stmt))
 
 
 def seats_of(user, body_id: int, day: date) -> list[BodyMember]:
     """The seats of the body the user speaks for on that day."""
     orgs = acting_org_ids(user)
-    return [m for m in active_members(body_id, day)
-            if (m.user_id == user.id) or (m.organization_id is not None and m.organization_id in orgs)]
+    return [
+        m
+        for m in active_members(body_id, day)
+        if (m.user_id == user.id) or (m.organization_id is not None and m.organization_id in orgs)
+    ]
 
 
 def seat_users(members: list[BodyMember]) -> dict[int, list[User]]:
@@ -137,7 +178,8 @@ def seat_users(members: list[BodyMember]) -> dict[int, list[User]]:
     by_org: dict[int, list[User]] = {}
     if org_ids:
         rows = db.session.execute(
-            db.select(Membership.organization_id, User).join(User, User.id == Membership.user_id)
+            db.select(Membership.organization_id, User)
+            .join(User, User.id == Membership.user_id)
             .where(Membership.organization_id.in_(org_ids), Membership.role.in_(roles), User.active)
         )
         for org_id, person in rows:

@@ -1,4 +1,5 @@
 """Helpers shared by the governance services: who may act for a seat, row locks, choices."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -38,8 +39,13 @@ def locked(model, object_id, shared: bool = False):
     """Reload a row under a lock (FOR UPDATE, or FOR SHARE when ``shared``); no-op locks on SQLite,
     where the transaction already holds the database write lock."""
     # no eager joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join
-    stmt = (db.select(model).where(model.id == object_id).options(lazyload("*"))
-            .with_for_update(read=shared).execution_options(populate_existing=True))
+    stmt = (
+        db.select(model)
+        .where(model.id == object_id)
+        .options(lazyload("*"))
+        .with_for_update(read=shared)
+        .execution_options(populate_existing=True)
+    )
     obj = db.session.scalar(stmt)
     if obj is None:
         raise NotFound(_("Not found."))

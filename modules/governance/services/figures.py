@@ -1,5 +1,6 @@
 """How a closed poll reads: the figures it charts (page, SVG and PDF share them), the decision in words,
 and each published ballot's choice in words."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -9,12 +10,24 @@ from modules.governance.services.results import PollResult
 
 GRADE_LABELS = [_l("To reject"), _l("Poor"), _l("Fair"), _l("Fairly good"), _l("Very good"), _l("Excellent")]
 ANSWERS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
-METHOD_LABELS = {"yes_no": _l("Yes / no / abstain"), "single": _l("Single choice"), "approval": _l("Approval voting"),
-                 "ranked": _l("Ranked (Condorcet-Schulze)"), "judgment": _l("Majority judgment")}
-RULE_LABELS = {"simple": _l("Simple majority"), "absolute": _l("Absolute majority (of the voter list)"),
-               "two_thirds": _l("Two thirds"), "three_quarters": _l("Three quarters"), "unanimity": _l("Unanimity")}
-ABSTENTION_LABELS = {"excluded": _l("Abstentions are left out of the base"),
-                     "counted": _l("Abstentions count in the base (like a vote against)")}
+METHOD_LABELS = {
+    "yes_no": _l("Yes / no / abstain"),
+    "single": _l("Single choice"),
+    "approval": _l("Approval voting"),
+    "ranked": _l("Ranked (Condorcet-Schulze)"),
+    "judgment": _l("Majority judgment"),
+}
+RULE_LABELS = {
+    "simple": _l("Simple majority"),
+    "absolute": _l("Absolute majority (of the voter list)"),
+    "two_thirds": _l("Two thirds"),
+    "three_quarters": _l("Three quarters"),
+    "unanimity": _l("Unanimity"),
+}
+ABSTENTION_LABELS = {
+    "excluded": _l("Abstentions are left out of the base"),
+    "counted": _l("Abstentions count in the base (like a vote against)"),
+}
 
 
 def _number(value) -> float:
@@ -29,16 +42,25 @@ def chart_data(result: PollResult) -> dict:
         series = {_("Ballots"): [tally.counts.ballots[k] for k in keys]}
         if result.weighted:
             series[_("Weight")] = [_number(tally.counts.weight[k]) for k in keys]
-        return {"title": poll.question, "series": series,
-                "labels": [str(ANSWERS[k]) for k in keys] if poll.method == "yes_no" else labels}
+        return {
+            "title": poll.question,
+            "series": series,
+            "labels": [str(ANSWERS[k]) for k in keys] if poll.method == "yes_no" else labels,
+        }
     if poll.method == "ranked":
         paths = tally.schulze.paths
         n = len(labels)
         wins = [sum(1 for b in range(n) if b != a and paths[a][b] > paths[b][a]) for a in range(n)]
-        return {"title": _("Options beaten by each option (strongest paths)"), "labels": labels,
-                "series": {_("Options beaten"): wins}}
-    return {"title": _("Majority grade of each option (0 to reject, 5 excellent)"), "labels": labels,
-            "series": {_("Majority grade"): [o.median for o in tally.judgment.options]}}
+        return {
+            "title": _("Options beaten by each option (strongest paths)"),
+            "labels": labels,
+            "series": {_("Options beaten"): wins},
+        }
+    return {
+        "title": _("Majority grade of each option (0 to reject, 5 excellent)"),
+        "labels": labels,
+        "series": {_("Majority grade"): [o.median for o in tally.judgment.options]},
+    }
 
 
 def verdict(result: PollResult) -> str:
@@ -56,9 +78,15 @@ def quorum_text(result: PollResult) -> str:
     poll, quorum = result.poll, result.tally.quorum
     if poll.quorum_kind == "none":
         return _("No quorum")
-    return _("%(reached)s %% reached, %(required)s %% required", reached=round(float(quorum.participation) * 100, 2),
-             required=round(float(quorum.required) * 100, 2)) + " — " + (
-        _("reached") if quorum.reached else _("not reached"))
+    return (
+        _(
+            "%(reached)s %% reached, %(required)s %% required",
+            reached=round(float(quorum.participation) * 100, 2),
+            required=round(float(quorum.required) * 100, 2),
+        )
+        + " — "
+        + (_("reached") if quorum.reached else _("not reached"))
+    )
 
 
 def choice_text(poll, choice) -> str:
@@ -74,5 +102,6 @@ def choice_text(poll, choice) -> str:
         return ", ".join(labels[i] for i in choice)
     if poll.method == "ranked":
         return " > ".join(labels[i] for i in choice)
-    return ", ".join(_("%(option)s: %(grade)s", option=label, grade=GRADE_LABELS[grade])
-                     for label, grade in zip(labels, choice))
+    return ", ".join(
+        _("%(option)s: %(grade)s", option=label, grade=GRADE_LABELS[grade]) for label, grade in zip(labels, choice)
+    )

@@ -1,4 +1,5 @@
 """Meetings: agenda, convocation within the notice period, attendance, live quorum, motions, minutes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,16 @@ from modules.governance.services.common import require_manager
 from modules.governance.services.polls import effective_weights
 
 
-def create_meeting(user, body: Body, title: str, starts_at: datetime, ends_at: datetime, mode: str = "in_person",
-                   location: str = "", online_url: str = "") -> Meeting:
+def create_meeting(
+    user,
+    body: Body,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    mode: str = "in_person",
+    location: str = "",
+    online_url: str = "",
+) -> Meeting:
     require_manager(user)
     if not (title or "").strip():
         raise DomainError(_("A title is required."), "title")
@@ -34,8 +43,15 @@ def create_meeting(user, body: Body, title: str, starts_at: datetime, ends_at: d
         raise DomainError(_("Give the link of the online meeting."), "online_url")
     if mode != "online" and not (location or "").strip():
         raise DomainError(_("Give the place of the meeting."), "location")
-    meeting = Meeting(body_id=body.id, title=title.strip(), starts_at=starts_at, ends_at=ends_at, mode=mode,
-                      location=(location or "").strip(), online_url=(online_url or "").strip())
+    meeting = Meeting(
+        body_id=body.id,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        mode=mode,
+        location=(location or "").strip(),
+        online_url=(online_url or "").strip(),
+    )
     db.session.add(meeting)
     db.session.flush()
     audit.record("governance.meeting.create", "governance_meeting", meeting.id, title=meeting.title)
@@ -46,8 +62,9 @@ def add_agenda_item(user, meeting: Meeting, title: str, description: str = "") -
     require_manager(user)
     if not (title or "").strip():
         raise DomainError(_("A title is required."), "title")
-    position = 1 + (db.session.scalar(db.select(db.func.max(AgendaItem.position))
-                                      .where(AgendaItem.meeting_id == meeting.id)) or 0)
+    position = 1 + (
+        db.session.scalar(db.select(db.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0
+    )
     item = AgendaItem(meeting_id=meeting.id, position=position, title=title.strip(), description=description or "")
     db.session.add(item)
     db.session.flush()
@@ -84,8 +101,9 @@ def record_attendance(user, meeting: Meeting, member_id: int, status: str) -> At
         raise DomainError(_("Unknown attendance status."), "status")
     if member_id not in {m.id for m in active_members(meeting.body_id, local(meeting.starts_at).date())}:
         raise NotFound(_("This seat is not in the body."))
-    row = db.session.scalar(db.select(Attendance).where(Attendance.meeting_id == meeting.id,
-                                                        Attendance.member_id == member_id))
+    row = db.session.scalar(
+        db.select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.member_id == member_id)
+    )
     if row is None:
         row = Attendance(meeting_id=meeting.id, member_id=member_id, status=status)
         db.session.add(row)
@@ -113,8 +131,11 @@ def live_quorum(meeting: Meeting) -> MeetingQuorum:
     """Seats present, plus seats whose proxy holder is present, against the body's quorum."""
     members = active_members(meeting.body_id, local(meeting.starts_at).date())
     weights = effective_weights(members)
-    statuses = dict(db.session.execute(db.select(Attendance.member_id, Attendance.status)
-                                       .where(Attendance.meeting_id == meeting.id)).all())
+    statuses = dict(
+        db.session.execute(
+            db.select(Attendance.member_id, Attendance.status).where(Attendance.meeting_id == meeting.id)
+        ).all()
+    )
     present = {m for m, s in statuses.items() if s == "present" and m in weights}
     represented = {p.grantor_id for p in meeting_proxies(meeting) if p.holder_id in present and p.grantor_id in weights}
     represented -= present
@@ -128,9 +149,15 @@ def live_quorum(meeting: Meeting) -> MeetingQuorum:
 
 def meeting_event(meeting: Meeting) -> CalendarEvent:
     where = ", ".join(x for x in (meeting.location, meeting.online_url) if x)
-    return CalendarEvent(f"governance-meeting-{meeting.id}", f"{meeting.body.name}: {meeting.title}",
-                         meeting.starts_at, meeting.ends_at, "governance",
-                         url=f"/governance/meetings/{meeting.id}", location=where or None)
+    return CalendarEvent(
+        f"governance-meeting-{meeting.id}",
+        f"{meeting.body.name}: {meeting.title}",
+        meeting.starts_at,
+        meeting.ends_at,
+        "governance",
+        url=f"/governance/meetings/{meeting.id}",
+        location=where or None,
+    )
 
 
 def convene(user, meeting_id: int, now: datetime | None = None) -> int:
@@ -143,8 +170,9 @@ def convene(user, meeting_id: int, now: datetime | None = None) -> int:
     if meeting.cancelled:
         raise Conflict(_("This meeting is cancelled."))
     if meeting.starts_at - now < timedelta(days=meeting.body.notice_days):
-        raise Conflict(_("Too late: the statutes ask for a notice of %(n)d days before the meeting.",
-                         n=meeting.body.notice_days))
+        raise Conflict(
+            _("Too late: the statutes ask for a notice of %(n)d days before the meeting.", n=meeting.body.notice_days)
+        )
     if not meeting.items:
         raise DomainError(_("Add the agenda before sending the convocation."))
     members = active_members(meeting.body_id, local(meeting.starts_at).date())
@@ -161,28 +189,41 @@ def convene(user, meeting_id: int, now: datetime | None = None) -> int:
 
 def minutes_pdf(meeting: Meeting) -> bytes:
     from core.pdf import Document
-
-    from modules.governance.services.results import poll_result
     from modules.governance.services.polls import state
+    from modules.governance.services.results import poll_result
 
     quorum = live_quorum(meeting)
     doc = Document(_("Minutes: %(title)s", title=meeting.title))
-    doc.paragraph(f"{meeting.body.name} · {local(meeting.starts_at):%d/%m/%Y %H:%M} · {meeting.location or meeting.online_url}")
+    doc.paragraph(
+        f"{meeting.body.name} · {local(meeting.starts_at):%d/%m/%Y %H:%M} · {meeting.location or meeting.online_url}"
+    )
     doc.heading(_("Attendance"))
-    statuses = dict(db.session.execute(db.select(Attendance.member_id, Attendance.status)
-                                       .where(Attendance.meeting_id == meeting.id)).all())
+    statuses = dict(
+        db.session.execute(
+            db.select(Attendance.member_id, Attendance.status).where(Attendance.meeting_id == meeting.id)
+        ).all()
+    )
     members = active_members(meeting.body_id, local(meeting.starts_at).date())
     labels = {"present": _("present"), "represented": _("represented"), "excused": _("excused"), "absent": _("absent")}
     holders = {p.grantor_id: p.holder.label for p in meeting_proxies(meeting)}
-    doc.table_rows([_("Member"), _("Attendance"), _("Proxy to")],
-                   [[m.label, labels.get(statuses.get(m.id, "absent")), holders.get(m.id, "")] for m in members])
+    doc.table_rows(
+        [_("Member"), _("Attendance"), _("Proxy to")],
+        [[m.label, labels.get(statuses.get(m.id, "absent")), holders.get(m.id, "")] for m in members],
+    )
     doc.heading(_("Quorum"))
-    doc.paragraph(_("%(present)d present and %(represented)d represented out of %(members)d; "
-                    "weight %(weight_in)s of %(weight_total)s (required: %(required)s %%): %(verdict)s.",
-                    present=quorum.present, represented=quorum.represented, members=quorum.members,
-                    weight_in=round(quorum.weight_in, 2), weight_total=round(quorum.weight_total, 2),
-                    required=quorum.required_percent,
-                    verdict=_("reached") if quorum.reached else _("not reached")))
+    doc.paragraph(
+        _(
+            "%(present)d present and %(represented)d represented out of %(members)d; "
+            "weight %(weight_in)s of %(weight_total)s (required: %(required)s %%): %(verdict)s.",
+            present=quorum.present,
+            represented=quorum.represented,
+            members=quorum.members,
+            weight_in=round(quorum.weight_in, 2),
+            weight_total=round(quorum.weight_total, 2),
+            required=quorum.required_percent,
+            verdict=_("reached") if quorum.reached else _("not reached"),
+        )
+    )
     for item in meeting.items:
         doc.heading(f"{item.position}. {item.title}")
         if item.description:
@@ -191,12 +232,23 @@ def minutes_pdf(meeting: Meeting) -> bytes:
             doc.paragraph(_("Motion: %(text)s", text=motion.text))
             if motion.poll is not None and state(motion.poll) == "closed" and motion.poll.status == "closed":
                 result = poll_result(motion.poll)
-                doc.paragraph(_("Vote by poll: %(verdict)s (result hash %(hash)s).",
-                                verdict=_("adopted") if result.tally.passed else _("rejected"), hash=result.hash))
+                doc.paragraph(
+                    _(
+                        "Vote by poll: %(verdict)s (result hash %(hash)s).",
+                        verdict=_("adopted") if result.tally.passed else _("rejected"),
+                        hash=result.hash,
+                    )
+                )
             elif motion.adopted is not None:
-                doc.paragraph(_("Show of hands: %(f)d for, %(a)d against, %(s)d abstentions: %(verdict)s.",
-                                f=motion.votes_for, a=motion.votes_against, s=motion.votes_abstain,
-                                verdict=_("adopted") if motion.adopted else _("rejected")))
+                doc.paragraph(
+                    _(
+                        "Show of hands: %(f)d for, %(a)d against, %(s)d abstentions: %(verdict)s.",
+                        f=motion.votes_for,
+                        a=motion.votes_against,
+                        s=motion.votes_abstain,
+                        verdict=_("adopted") if motion.adopted else _("rejected"),
+                    )
+                )
             else:
                 doc.paragraph(_("Not voted."))
     if meeting.minutes_notes:

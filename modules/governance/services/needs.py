@@ -3,6 +3,7 @@
 Ranking: by convergence (how many organizations share the need), then by mean importance,
 then by mean urgency, then oldest first. Ratings go from 1 (low) to 5 (high).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,12 +43,22 @@ def post_need(user, organization_id: int, title: str, description: str, importan
     _check_org(user, organization_id)
     if not (title or "").strip():
         raise DomainError(_("A title is required."), "title")
-    need = Need(organization_id=organization_id, title=title.strip(), description=(description or "").strip(),
-                created_by_id=user.id)
+    need = Need(
+        organization_id=organization_id,
+        title=title.strip(),
+        description=(description or "").strip(),
+        created_by_id=user.id,
+    )
     db.session.add(need)
     db.session.flush()
-    db.session.add(NeedSupport(need_id=need.id, organization_id=organization_id,
-                               importance=_rating(importance, "importance"), urgency=_rating(urgency, "urgency")))
+    db.session.add(
+        NeedSupport(
+            need_id=need.id,
+            organization_id=organization_id,
+            importance=_rating(importance, "importance"),
+            urgency=_rating(urgency, "urgency"),
+        )
+    )
     db.session.flush()
     audit.record("governance.need.post", "governance_need", need.id, title=need.title)
     return need
@@ -62,8 +73,9 @@ def support_need(user, need_id: int, organization_id: int, importance: int, urge
     if need.status != "open":
         raise Conflict(_("This need is no longer open."))
     importance, urgency = _rating(importance, "importance"), _rating(urgency, "urgency")
-    support = db.session.scalar(db.select(NeedSupport).where(NeedSupport.need_id == need.id,
-                                                             NeedSupport.organization_id == organization_id))
+    support = db.session.scalar(
+        db.select(NeedSupport).where(NeedSupport.need_id == need.id, NeedSupport.organization_id == organization_id)
+    )
     if support is None:
         support = NeedSupport(need_id=need.id, organization_id=organization_id, importance=importance, urgency=urgency)
         try:
@@ -79,8 +91,9 @@ def support_need(user, need_id: int, organization_id: int, importance: int, urge
 
 def leave_need(user, need_id: int, organization_id: int) -> None:
     _check_org(user, organization_id)
-    support = db.session.scalar(db.select(NeedSupport).where(NeedSupport.need_id == need_id,
-                                                             NeedSupport.organization_id == organization_id))
+    support = db.session.scalar(
+        db.select(NeedSupport).where(NeedSupport.need_id == need_id, NeedSupport.organization_id == organization_id)
+    )
     need = db.session.get(Need, need_id)
     if support is None or need is None:
         raise NotFound(_("Not found."))
@@ -100,8 +113,12 @@ class RankedNeed:
 
 def ranked_needs(status: str | None = "open", q: str | None = None) -> list[RankedNeed]:
     """Two queries whatever the number of needs: the aggregates, then the needs themselves."""
-    stmt = db.select(NeedSupport.need_id, db.func.count(NeedSupport.id), db.func.avg(NeedSupport.importance),
-                     db.func.avg(NeedSupport.urgency)).group_by(NeedSupport.need_id)
+    stmt = db.select(
+        NeedSupport.need_id,
+        db.func.count(NeedSupport.id),
+        db.func.avg(NeedSupport.importance),
+        db.func.avg(NeedSupport.urgency),
+    ).group_by(NeedSupport.need_id)
     stats = {row[0]: row[1:] for row in db.session.execute(stmt)}
     needs_stmt = db.select(Need)
     if status:
@@ -111,8 +128,14 @@ def ranked_needs(status: str | None = "open", q: str | None = None) -> list[Rank
     rows = []
     for need in db.session.scalars(needs_stmt):
         count, imp, urg = stats.get(need.id, (0, 0, 0))
-        rows.append(RankedNeed(need, count, Decimal(str(imp or 0)).quantize(Decimal("0.1")),
-                               Decimal(str(urg or 0)).quantize(Decimal("0.1"))))
+        rows.append(
+            RankedNeed(
+                need,
+                count,
+                Decimal(str(imp or 0)).quantize(Decimal("0.1")),
+                Decimal(str(urg or 0)).quantize(Decimal("0.1")),
+            )
+        )
     rows.sort(key=lambda r: (-r.convergence, -r.importance, -r.urgency, r.need.created_at, r.need.id))
     for index, row in enumerate(rows, 1):
         row.rank = index
@@ -128,9 +151,17 @@ def poll_top_needs(user, body: Body, top: int, retain: int, opens_at: datetime, 
     if not 1 <= retain < len(ranked):
         raise DomainError(_("Retain fewer needs than the poll offers."), "retain")
     return create_poll(
-        user, body, [r.need.title for r in ranked], need_ids=[r.need.id for r in ranked],
-        question=_("Which %(n)d shared needs do we tackle this year?", n=retain), method="approval",
-        max_choices=retain, opens_at=opens_at, closes_at=closes_at, quorum_kind="none", secret=True,
+        user,
+        body,
+        [r.need.title for r in ranked],
+        need_ids=[r.need.id for r in ranked],
+        question=_("Which %(n)d shared needs do we tackle this year?", n=retain),
+        method="approval",
+        max_choices=retain,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        quorum_kind="none",
+        secret=True,
     )
 
 
@@ -187,5 +218,3 @@ def set_action_status(user, action_id: int, status: str) -> Action:
 
 def editable_need_orgs(user) -> set[int] | None:
     return permitted_org_ids(user, NEEDS)
-
-

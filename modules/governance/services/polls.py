@@ -4,6 +4,7 @@ Opening and closing are driven by time. The scheduled job moves polls along, and
 (a ballot, an edit, a proxy) compares with the clock itself, so a late job never lets a closed
 poll take a ballot nor an open poll be edited.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -24,8 +25,20 @@ from modules.governance.tally import METHODS, QUORUM_KINDS, RULES
 from modules.governance.tally.rules import ABSTENTION_HANDLING
 
 WEIGHT_PLACES = Decimal("0.000001")
-EDITABLE = ("question", "description", "method", "rule", "abstentions", "quorum_kind", "quorum_percent",
-            "secret", "allow_change", "max_choices", "opens_at", "closes_at")
+EDITABLE = (
+    "question",
+    "description",
+    "method",
+    "rule",
+    "abstentions",
+    "quorum_kind",
+    "quorum_percent",
+    "secret",
+    "allow_change",
+    "max_choices",
+    "opens_at",
+    "closes_at",
+)
 
 
 def _validate(fields: dict, options: list[str], now: datetime) -> list[str]:
@@ -61,25 +74,47 @@ def _validate(fields: dict, options: list[str], now: datetime) -> list[str]:
         raise DomainError(_("An option is longer than 200 characters."), "options")
     max_choices = fields.get("max_choices")
     if max_choices is not None and (method != "approval" or not 1 <= max_choices <= len(labels)):
-        raise DomainError(_("A maximum number of choices applies to approval polls, up to the number of options."),
-                          "max_choices")
+        raise DomainError(
+            _("A maximum number of choices applies to approval polls, up to the number of options."), "max_choices"
+        )
     return labels
 
 
-def create_poll(user, body: Body, options: list[str], meeting: Meeting | None = None,
-                need_ids: list[int | None] | None = None, **fields) -> Poll:
+def create_poll(
+    user,
+    body: Body,
+    options: list[str],
+    meeting: Meeting | None = None,
+    need_ids: list[int | None] | None = None,
+    **fields,
+) -> Poll:
     require_manager(user)
     if meeting is not None and meeting.body_id != body.id:
         raise DomainError(_("The meeting belongs to another body."), "meeting_id")
-    fields = {"rule": "simple", "abstentions": "excluded", "quorum_kind": "none", "quorum_percent": Decimal(0),
-              "secret": True, "allow_change": False, "max_choices": None, "description": "", **fields}
+    fields = {
+        "rule": "simple",
+        "abstentions": "excluded",
+        "quorum_kind": "none",
+        "quorum_percent": Decimal(0),
+        "secret": True,
+        "allow_change": False,
+        "max_choices": None,
+        "description": "",
+        **fields,
+    }
     labels = _validate(fields, options, utcnow())
-    poll = Poll(body_id=body.id, meeting_id=meeting.id if meeting else None, created_by_id=user.id,
-                **{k: v for k, v in fields.items() if k in EDITABLE})
+    poll = Poll(
+        body_id=body.id,
+        meeting_id=meeting.id if meeting else None,
+        created_by_id=user.id,
+        **{k: v for k, v in fields.items() if k in EDITABLE},
+    )
     poll.question = poll.question.strip()
     needs = need_ids or [None] * len(labels)
-    poll.options = [PollOption(position=i, label=label, need_id=needs[i] if i < len(needs) else None)
-                    for i, label in enumerate(labels)]
+    poll.options = [
+        PollOption(position=i, label=label, need_id=needs[i] if i < len(needs) else None)
+        for i, label in enumerate(labels)
+    ]
     db.session.add(poll)
     db.session.flush()
     audit.record("governance.poll.create", "governance_poll", poll.id, question=poll.question)
@@ -148,8 +183,9 @@ def open_now(user, poll_id: int) -> Poll:
 
 def turnout(poll: Poll) -> tuple[int, int]:
     """(seats that have voted, seats on the frozen voter list): who has voted is public, not how."""
-    voted = db.session.scalar(db.select(db.func.count()).select_from(Participation)
-                              .where(Participation.poll_id == poll.id))
+    voted = db.session.scalar(
+        db.select(db.func.count()).select_from(Participation).where(Participation.poll_id == poll.id)
+    )
     seats = db.session.scalar(db.select(db.func.count()).select_from(PollVoter).where(PollVoter.poll_id == poll.id))
     return voted, seats
 
@@ -167,8 +203,13 @@ def close_early(user, poll_id: int) -> Poll:
     voted, seats = turnout(poll)
     missing = seats - voted
     if missing:
-        raise Conflict(ngettext("%(num)d seat has not voted yet: the poll closes at its closing time.",
-                                "%(num)d seats have not voted yet: the poll closes at its closing time.", missing))
+        raise Conflict(
+            ngettext(
+                "%(num)d seat has not voted yet: the poll closes at its closing time.",
+                "%(num)d seats have not voted yet: the poll closes at its closing time.",
+                missing,
+            )
+        )
     poll.closes_at = now
     close_poll(poll, now)
     audit.record("governance.poll.close_early", "governance_poll", poll.id)
@@ -208,9 +249,15 @@ def open_poll(poll: Poll, now: datetime) -> None:
     weights = effective_weights(members)
     voters = {}
     for member in members:
-        voter = PollVoter(poll_id=poll.id, member_id=member.id, organization_id=member.organization_id,
-                          user_id=member.user_id, label=member.label, weight=weights[member.id],
-                          college=member.college.name if member.college else "")
+        voter = PollVoter(
+            poll_id=poll.id,
+            member_id=member.id,
+            organization_id=member.organization_id,
+            user_id=member.user_id,
+            label=member.label,
+            weight=weights[member.id],
+            college=member.college.name if member.college else "",
+        )
         db.session.add(voter)
         voters[member.id] = voter
     db.session.flush()
@@ -280,6 +327,7 @@ def due_polls(now: datetime) -> list[int]:
 
 
 def reminder_due(now: datetime, before: timedelta) -> list[int]:
-    stmt = db.select(Poll.id).where(Poll.status == "open", Poll.reminded_at.is_(None),
-                                    Poll.closes_at > now, Poll.closes_at <= now + before)
+    stmt = db.select(Poll.id).where(
+        Poll.status == "open", Poll.reminded_at.is_(None), Poll.closes_at > now, Poll.closes_at <= now + before
+    )
     return list(db.session.scalars(stmt))

@@ -1,4 +1,5 @@
 """Results of a closed poll, recomputed from the published ballots every time they are shown."""
+
 from __future__ import annotations
 
 import csv
@@ -25,11 +26,20 @@ def option_labels(poll: Poll) -> list[str]:
 def published_ballots(poll: Poll) -> list[dict]:
     """The ballots in receipt order; for a named poll, with who voted (seat) beside each."""
     rows = db.session.execute(
-        db.select(Ballot, PollVoter.label).outerjoin(PollVoter, PollVoter.id == Ballot.voter_id)
-        .where(Ballot.poll_id == poll.id).order_by(Ballot.receipt)
+        db.select(Ballot, PollVoter.label)
+        .outerjoin(PollVoter, PollVoter.id == Ballot.voter_id)
+        .where(Ballot.poll_id == poll.id)
+        .order_by(Ballot.receipt)
     )
-    return [{"receipt": b.receipt, "choice": json.loads(b.choice), "weight": b.weight,
-             "voter": label if not poll.secret else None} for b, label in rows]
+    return [
+        {
+            "receipt": b.receipt,
+            "choice": json.loads(b.choice),
+            "weight": b.weight,
+            "voter": label if not poll.secret else None,
+        }
+        for b, label in rows
+    ]
 
 
 def compute_hash(poll: Poll, ballots: list[dict] | None = None) -> str:
@@ -71,8 +81,10 @@ def is_weighted(poll: Poll, ballots: list[dict]) -> bool:
 
 def eligible(poll: Poll) -> tuple[int, Decimal]:
     count, weight = db.session.execute(
-        db.select(db.func.count(PollVoter.id), db.func.coalesce(db.func.sum(PollVoter.weight), 0))
-        .where(PollVoter.poll_id == poll.id)).one()
+        db.select(db.func.count(PollVoter.id), db.func.coalesce(db.func.sum(PollVoter.weight), 0)).where(
+            PollVoter.poll_id == poll.id
+        )
+    ).one()
     return count, Decimal(weight)
 
 
@@ -83,13 +95,20 @@ def poll_result(poll: Poll) -> PollResult:
     count, weight = eligible(poll)
     weighted = is_weighted(poll, ballots)
     result = tally(
-        poll.method, len(poll.options), [(_as_tally_choice(poll.method, b["choice"]), b["weight"]) for b in ballots],
-        rule=poll.rule, abstentions=poll.abstentions, quorum_kind=poll.quorum_kind,
-        quorum_share=Fraction(poll.quorum_percent) / 100, eligible_count=count, eligible_weight=weight,
+        poll.method,
+        len(poll.options),
+        [(_as_tally_choice(poll.method, b["choice"]), b["weight"]) for b in ballots],
+        rule=poll.rule,
+        abstentions=poll.abstentions,
+        quorum_kind=poll.quorum_kind,
+        quorum_share=Fraction(poll.quorum_percent) / 100,
+        eligible_count=count,
+        eligible_weight=weight,
         weighted=weighted,
     )
-    voted = db.session.scalar(db.select(db.func.count()).select_from(Participation)
-                              .where(Participation.poll_id == poll.id))
+    voted = db.session.scalar(
+        db.select(db.func.count()).select_from(Participation).where(Participation.poll_id == poll.id)
+    )
     return PollResult(poll, result, ballots, count, weight, voted, compute_hash(poll, ballots))
 
 
@@ -107,5 +126,7 @@ def ballots_csv(poll: Poll, ballots: list[dict]) -> str:
 
 def find_receipt(poll: Poll, receipt: str) -> bool:
     code = (receipt or "").strip().upper()
-    return bool(code) and db.session.scalar(
-        db.select(Ballot.id).where(Ballot.poll_id == poll.id, Ballot.receipt == code)) is not None
+    return (
+        bool(code)
+        and db.session.scalar(db.select(Ballot.id).where(Ballot.poll_id == poll.id, Ballot.receipt == code)) is not None
+    )

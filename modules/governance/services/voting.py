@@ -5,6 +5,7 @@ a second submission, even at the same instant from fifty browsers, fails on that
 answered with a clear refusal. The poll row is read FOR SHARE, so ballots run side by side
 while closing (FOR UPDATE) waits for those in flight: a ballot accepted is in the result hash.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,7 +30,7 @@ from modules.governance.tally.judgment import GRADES
 
 def new_receipt() -> str:
     raw = base64.b32encode(secrets.token_bytes(15)).decode()  # 120 random bits, 24 characters
-    return "-".join(raw[i:i + 4] for i in range(0, 24, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, 24, 4))
 
 
 def _ints(values, field: str = "choice") -> list[int]:
@@ -102,8 +103,13 @@ def casting_voters(user, poll: Poll) -> list[PollVoter]:
 def voted_ids(poll_id: int, voter_ids: list[int]) -> set[int]:
     if not voter_ids:
         return set()
-    return set(db.session.scalars(db.select(Participation.voter_id).where(
-        Participation.poll_id == poll_id, Participation.voter_id.in_(voter_ids))))
+    return set(
+        db.session.scalars(
+            db.select(Participation.voter_id).where(
+                Participation.poll_id == poll_id, Participation.voter_id.in_(voter_ids)
+            )
+        )
+    )
 
 
 def _open_for_ballots(poll_id: int, now: datetime) -> Poll:
@@ -140,8 +146,15 @@ def cast_ballot(user, poll_id: int, voter_id: int, raw_choice, receipt: str | No
             db.session.flush()
     except IntegrityError:
         raise Conflict(_("A ballot has already been cast for this seat.")) from None
-    db.session.add(Ballot(poll_id=poll.id, receipt=code, choice=choice, weight=voter.weight,
-                          voter_id=None if poll.secret else voter.id))
+    db.session.add(
+        Ballot(
+            poll_id=poll.id,
+            receipt=code,
+            choice=choice,
+            weight=voter.weight,
+            voter_id=None if poll.secret else voter.id,
+        )
+    )
     db.session.flush()
     audit.record("governance.poll.vote", "governance_poll", poll.id, seat=voter.id)
     return code
@@ -152,8 +165,9 @@ def _change_ballot(poll: Poll, voter: PollVoter, choice: str, receipt: str | Non
         raise Conflict(_("A ballot has already been cast for this seat."))
     if poll.secret:
         # the only link between a voter and a secret ballot is the receipt the voter holds
-        ballot = db.session.scalar(db.select(Ballot).where(Ballot.poll_id == poll.id,
-                                                           Ballot.receipt == (receipt or "").strip().upper()))
+        ballot = db.session.scalar(
+            db.select(Ballot).where(Ballot.poll_id == poll.id, Ballot.receipt == (receipt or "").strip().upper())
+        )
         if ballot is None:
             raise DomainError(_("Give the receipt code of your ballot to change it."), "receipt")
     else:
@@ -165,10 +179,12 @@ def _change_ballot(poll: Poll, voter: PollVoter, choice: str, receipt: str | Non
 
 # proxies ---------------------------------------------------------------------------------
 
+
 def _scope_start(meeting: Meeting | None, poll: Poll | None) -> datetime:
     if meeting is not None:
-        first_poll = db.session.scalar(db.select(db.func.min(Poll.opens_at)).where(
-            Poll.meeting_id == meeting.id, Poll.status != "draft"))
+        first_poll = db.session.scalar(
+            db.select(db.func.min(Poll.opens_at)).where(Poll.meeting_id == meeting.id, Poll.status != "draft")
+        )
         return min(meeting.starts_at, first_poll) if first_poll else meeting.starts_at
     return poll.opens_at
 
@@ -176,15 +192,17 @@ def _scope_start(meeting: Meeting | None, poll: Poll | None) -> datetime:
 def _check_scope_open(meeting: Meeting | None, poll: Poll | None) -> None:
     if poll is not None and poll.status in ("open", "closed"):
         raise Conflict(_("The poll has opened: proxies can no longer change."))
-    if meeting is not None and db.session.scalar(db.select(Poll.id).where(
-            Poll.meeting_id == meeting.id, Poll.status.in_(("open", "closed"))).limit(1)):
+    if meeting is not None and db.session.scalar(
+        db.select(Poll.id).where(Poll.meeting_id == meeting.id, Poll.status.in_(("open", "closed"))).limit(1)
+    ):
         raise Conflict(_("A vote of this meeting has opened: proxies can no longer change."))
     if utcnow() >= _scope_start(meeting, poll):
         raise Conflict(_("Proxies can be given or revoked only before the meeting or the poll opens."))
 
 
-def grant_proxy(user, grantor_id: int, holder_id: int, meeting_id: int | None = None,
-                poll_id: int | None = None) -> Proxy:
+def grant_proxy(
+    user, grantor_id: int, holder_id: int, meeting_id: int | None = None, poll_id: int | None = None
+) -> Proxy:
     if (meeting_id is None) == (poll_id is None):
         raise DomainError(_("A proxy is given for one meeting or one poll."))
     meeting = locked(Meeting, meeting_id) if meeting_id else None
@@ -200,15 +218,19 @@ def grant_proxy(user, grantor_id: int, holder_id: int, meeting_id: int | None = 
         raise DomainError(_("You can only give the proxy of a seat you hold."), "grantor_id")
     if holder is None or holder.body_id != body.id:
         raise DomainError(_("A proxy goes to another voter of the same body."), "holder_id")
-    if holder.id == grantor.id or (holder.organization_id and holder.organization_id == grantor.organization_id) \
-            or (holder.user_id and holder.user_id == grantor.user_id):
+    if (
+        holder.id == grantor.id
+        or (holder.organization_id and holder.organization_id == grantor.organization_id)
+        or (holder.user_id and holder.user_id == grantor.user_id)
+    ):
         raise DomainError(_("You cannot give a proxy to yourself."), "holder_id")
     day = _scope_start(meeting, poll).date()
     active = {m.id for m in active_members(body.id, day)}
     if grantor.id not in active or holder.id not in active:
         raise DomainError(_("Both seats must be members of the body on that date."), "holder_id")
-    live = db.select(Proxy).where(Proxy.revoked_at.is_(None),
-                                  Proxy.meeting_id == meeting_id if meeting_id else Proxy.poll_id == poll_id)
+    live = db.select(Proxy).where(
+        Proxy.revoked_at.is_(None), Proxy.meeting_id == meeting_id if meeting_id else Proxy.poll_id == poll_id
+    )
     proxies = list(db.session.scalars(live))
     if any(p.grantor_id == grantor.id for p in proxies):
         raise Conflict(_("This seat has already given its proxy; revoke it first."), "holder_id")

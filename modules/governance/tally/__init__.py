@@ -11,16 +11,41 @@ A ballot is ``(choice, weight)``. Choices by method (options are numbered 0..n-1
 
 Weights are numbers (int, Decimal or Fraction); every count is exact, never a float.
 """
+
 from modules.governance.tally.counts import Counts, count_approval, count_single, count_yes_no
 from modules.governance.tally.judgment import GRADES, JudgmentResult, majority_judgment
-from modules.governance.tally.rules import (ABSTENTION_HANDLING, QUORUM_KINDS, RULES, Decision, Quorum,
-                                             decide, quorum_reached)
+from modules.governance.tally.rules import (
+    ABSTENTION_HANDLING,
+    QUORUM_KINDS,
+    RULES,
+    Decision,
+    Quorum,
+    decide,
+    quorum_reached,
+)
 from modules.governance.tally.schulze import SchulzeResult, pairwise_matrix, schulze, strongest_paths
 from modules.governance.tally.tally import METHODS, TallyResult, tally
 
 __all__ = [
-    "ABSTENTION_HANDLING", "GRADES", "METHODS", "QUORUM_KINDS", "RULES", "Counts", "Decision",
-    "JudgmentResult", "Quorum", "SchulzeResult", "TallyResult", "count_approval", "count_single",
-    "count_yes_no", "decide", "majority_judgment", "pairwise_matrix", "quorum_reached", "schulze",
-    "strongest_paths", "tally",
+    "ABSTENTION_HANDLING",
+    "GRADES",
+    "METHODS",
+    "QUORUM_KINDS",
+    "RULES",
+    "Counts",
+    "Decision",
+    "JudgmentResult",
+    "Quorum",
+    "SchulzeResult",
+    "TallyResult",
+    "count_approval",
+    "count_single",
+    "count_yes_no",
+    "decide",
+    "majority_judgment",
+    "pairwise_matrix",
+    "quorum_reached",
+    "schulze",
+    "strongest_paths",
+    "tally",
 ]

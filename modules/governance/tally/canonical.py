@@ -10,6 +10,7 @@ Ballots are sorted by receipt code; a weight is a decimal string with six places
 written as stored (see ``modules.governance.tally``): yes/no/abstain strings, an option number,
 a list of option numbers, or a list of grades; a blank ballot's choice is null or [].
 """
+
 from __future__ import annotations
 
 import hashlib

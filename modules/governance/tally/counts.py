@@ -1,8 +1,9 @@
 """Plain counts: yes/no/abstain, single choice and approval, weighted and unweighted."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 YES, NO, ABSTAIN = "yes", "no", "abstain"
 

@@ -6,11 +6,12 @@ If p > q the option is "g+" and ranks above every "g-" option; among "g+" the la
 among "g-" the smaller q wins (Balinski & Laraki, "A theory of measuring, electing and
 ranking", PNAS 2007). Options still equal after that share their place.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable
 
 GRADES = 6  # 0 to reject, 1 poor, 2 fair, 3 good, 4 very good, 5 excellent
 
@@ -69,7 +70,7 @@ def majority_judgment(ballots: Iterable[tuple], n: int) -> JudgmentResult:
     for option, dist in enumerate(distributions):
         total = sum(dist)
         median = lower_median(dist)
-        above = Fraction(sum(dist[median + 1:])) / Fraction(total) if total else Fraction(0)
+        above = Fraction(sum(dist[median + 1 :])) / Fraction(total) if total else Fraction(0)
         below = Fraction(sum(dist[:median])) / Fraction(total) if total else Fraction(0)
         judged.append(OptionJudgment(option, dist, median, above, below))
     keys: dict[tuple, list[int]] = {}

@@ -8,6 +8,7 @@
 - ``two_thirds`` / ``three_quarters``: at least that share of the base.
 - ``unanimity``: nobody against (nor abstaining when abstentions are counted) and someone for.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,9 @@ class Quorum:
     reached: bool
 
 
-def quorum_reached(kind: str, share: Fraction, voted_count: int, eligible_count: int,
-                   voted_weight, eligible_weight) -> Quorum:
+def quorum_reached(
+    kind: str, share: Fraction, voted_count: int, eligible_count: int, voted_weight, eligible_weight
+) -> Quorum:
     if kind not in QUORUM_KINDS:
         raise ValueError(f"unknown quorum kind {kind!r}")
     if kind == "weight":

@@ -5,10 +5,11 @@ are first merged by identical ranking, then each distinct ranking is turned into
 per option ("the options this one beats"); masks are merged again (at most 2**(n-1) per option),
 so the matrix costs a handful of operations per ballot instead of n*(n-1)/2.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 
 def _validate(ranking: tuple, n: int) -> None:

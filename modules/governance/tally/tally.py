@@ -5,6 +5,7 @@ voter's weight); the decision uses the weighted figures when ``weighted`` is set
 Majority rules apply to yes/no, single choice and approval polls. Ranked and majority judgment
 polls elect their winner when the quorum is reached and the winner is unique.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -45,16 +46,27 @@ def _is_blank(method: str, choice) -> bool:
     return choice is None or (method in ("approval", "ranked", "judgment") and len(choice) == 0)
 
 
-def tally(method: str, n_options: int, ballots: list[tuple], *, rule: str = "simple",
-          abstentions: str = "excluded", quorum_kind: str = "none", quorum_share=Fraction(0),
-          eligible_count: int = 0, eligible_weight=0, weighted: bool = True) -> TallyResult:
+def tally(
+    method: str,
+    n_options: int,
+    ballots: list[tuple],
+    *,
+    rule: str = "simple",
+    abstentions: str = "excluded",
+    quorum_kind: str = "none",
+    quorum_share=Fraction(0),
+    eligible_count: int = 0,
+    eligible_weight=0,
+    weighted: bool = True,
+) -> TallyResult:
     """``ballots``: a list of (choice, weight); ``eligible_*``: the frozen voter list."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
     voted_count = len(ballots)
     voted_weight = sum((w for _c, w in ballots), 0)
-    quorum = quorum_reached(quorum_kind, Fraction(quorum_share), voted_count, eligible_count,
-                            voted_weight, eligible_weight)
+    quorum = quorum_reached(
+        quorum_kind, Fraction(quorum_share), voted_count, eligible_count, voted_weight, eligible_weight
+    )
     result = TallyResult(method, None, quorum, None, voted_count=voted_count, voted_weight=voted_weight)
     unit = "weight" if weighted else "ballots"
     eligible = eligible_weight if weighted else eligible_count
@@ -66,7 +78,9 @@ def tally(method: str, n_options: int, ballots: list[tuple], *, rule: str = "sim
         counter = count_single if method == "single" else count_approval
         counts = result.counts = counter(ballots, n_options)
         figures = getattr(counts, unit)
-        expressed = (counts.total_weight - counts.blank_weight) if weighted else (counts.total_ballots - counts.blank_ballots)
+        expressed = (
+            (counts.total_weight - counts.blank_weight) if weighted else (counts.total_ballots - counts.blank_ballots)
+        )
         best = max(figures.values(), default=0)
         result.winners = [o for o, v in figures.items() if v == best and v > 0]
         result.decision = decide(rule, best, expressed - best, 0, eligible, abstentions)

@@ -1,4 +1,5 @@
 """Bodies, colleges and members."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -24,9 +25,16 @@ def bodies():
     form = BodyForm()
     if has_permission(current_user, MANAGE) and form.validate_on_submit():
         try:
-            body = services.create_body(current_user, form.name.data, form.kind.data, form.seat_kind.data,
-                                        form.proxy_cap.data, form.notice_days.data, form.quorum_percent.data,
-                                        form.description.data)
+            body = services.create_body(
+                current_user,
+                form.name.data,
+                form.kind.data,
+                form.seat_kind.data,
+                form.proxy_cap.data,
+                form.notice_days.data,
+                form.quorum_percent.data,
+                form.description.data,
+            )
             db.session.commit()
             return redirect(url_for("governance.body_detail", body_id=body.id))
         except DomainError as error:
@@ -41,8 +49,9 @@ def _member_form(body: Body) -> MemberForm:
         stmt = db.select(Organization).where(Organization.active).order_by(Organization.name)
         form.holder.choices = [(o.id, o.name) for o in db.session.scalars(stmt)]
     else:
-        form.holder.choices = [(u.id, u.name) for u in db.session.scalars(
-            db.select(User).where(User.active).order_by(User.name))]
+        form.holder.choices = [
+            (u.id, u.name) for u in db.session.scalars(db.select(User).where(User.active).order_by(User.name))
+        ]
     form.college_id.choices = [(0, "—")] + [(c.id, f"{c.name} ({c.weight_percent} %)") for c in body.colleges]
     return form
 
@@ -61,22 +70,38 @@ def body_detail(body_id: int):
             if member_form.submit.data and member_form.validate_on_submit():
                 holder = member_form.holder.data
                 services.add_member(
-                    current_user, body, start_date=member_form.start_date.data, end_date=member_form.end_date.data,
+                    current_user,
+                    body,
+                    start_date=member_form.start_date.data,
+                    end_date=member_form.end_date.data,
                     organization_id=holder if body.seat_kind == "organization" else None,
-                    user_id=holder if body.seat_kind == "person" else None, weight=member_form.weight.data,
-                    college_id=member_form.college_id.data or None, role_title=member_form.role_title.data)
+                    user_id=holder if body.seat_kind == "person" else None,
+                    weight=member_form.weight.data,
+                    college_id=member_form.college_id.data or None,
+                    role_title=member_form.role_title.data,
+                )
                 db.session.commit()
                 return redirect(url_for("governance.body_detail", body_id=body.id))
         except DomainError as error:
             attach_error(member_form if member_form.submit.data else college_form, error)
-    members = db.session.scalars(db.select(BodyMember).where(BodyMember.body_id == body.id)
-                                 .order_by(BodyMember.start_date.desc(), BodyMember.id)).all()
-    meetings = db.session.scalars(db.select(Meeting).where(Meeting.body_id == body.id)
-                                  .order_by(Meeting.starts_at.desc()).limit(10)).all()
-    polls = db.session.scalars(db.select(Poll).where(Poll.body_id == body.id)
-                               .order_by(Poll.closes_at.desc()).limit(10)).all()
-    return render_template("governance/body.html", body=body, members=members, meetings=meetings, polls=polls,
-                           college_form=college_form, member_form=member_form)
+    members = db.session.scalars(
+        db.select(BodyMember).where(BodyMember.body_id == body.id).order_by(BodyMember.start_date.desc(), BodyMember.id)
+    ).all()
+    meetings = db.session.scalars(
+        db.select(Meeting).where(Meeting.body_id == body.id).order_by(Meeting.starts_at.desc()).limit(10)
+    ).all()
+    polls = db.session.scalars(
+        db.select(Poll).where(Poll.body_id == body.id).order_by(Poll.closes_at.desc()).limit(10)
+    ).all()
+    return render_template(
+        "governance/body.html",
+        body=body,
+        members=members,
+        meetings=meetings,
+        polls=polls,
+        college_form=college_form,
+        member_form=member_form,
+    )
 
 
 @bp.post("/members/<int:member_id>/end")

@@ -1,4 +1,5 @@
 """Small helpers of the governance views."""
+
 from __future__ import annotations
 
 from flask import abort

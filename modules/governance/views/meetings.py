@@ -1,4 +1,5 @@
 """Meetings: schedule, agenda and motions, convocation, attendance and proxies, minutes."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -28,9 +29,16 @@ def meeting_new(body_id: int):
     form = MeetingForm()
     if form.validate_on_submit():
         try:
-            meeting = services.create_meeting(current_user, body, form.title.data, aware(form.starts_at.data),
-                                              aware(form.ends_at.data), form.mode.data, form.location.data,
-                                              form.online_url.data)
+            meeting = services.create_meeting(
+                current_user,
+                body,
+                form.title.data,
+                aware(form.starts_at.data),
+                aware(form.ends_at.data),
+                form.mode.data,
+                form.location.data,
+                form.online_url.data,
+            )
             db.session.commit()
             return redirect(url_for("governance.meeting_detail", meeting_id=meeting.id))
         except DomainError as error:
@@ -54,7 +62,8 @@ def meeting_detail(meeting_id: int):
     item_form, motion_form = AgendaItemForm(prefix="item"), MotionForm(prefix="motion")
     motion_form.item_id.choices = [(i.id, f"{i.position}. {i.title}") for i in meeting.items]
     motion_form.poll_id.choices = [(0, _("Show of hands"))] + [
-        (p.id, p.question) for p in db.session.scalars(db.select(Poll).where(Poll.meeting_id == meeting.id))]
+        (p.id, p.question) for p in db.session.scalars(db.select(Poll).where(Poll.meeting_id == meeting.id))
+    ]
     proxy_form = _proxy_form(meeting, members)
     try:
         if item_form.submit.data and item_form.validate_on_submit():
@@ -71,20 +80,32 @@ def meeting_detail(meeting_id: int):
         if proxy_form.submit.data and proxy_form.validate_on_submit():
             if not has_permission(current_user, VOTE):
                 abort(403)
-            voting.grant_proxy(current_user, proxy_form.grantor_id.data, proxy_form.holder_id.data,
-                               meeting_id=meeting.id)
+            voting.grant_proxy(
+                current_user, proxy_form.grantor_id.data, proxy_form.holder_id.data, meeting_id=meeting.id
+            )
             db.session.commit()
             flash(_("The proxy is recorded."), "success")
             return redirect(url_for("governance.meeting_detail", meeting_id=meeting.id))
     except DomainError as error:
         form = item_form if item_form.submit.data else motion_form if motion_form.submit.data else proxy_form
         attach_error(form, error)
-    statuses = dict(db.session.execute(db.select(Attendance.member_id, Attendance.status)
-                                       .where(Attendance.meeting_id == meeting.id)).all())
+    statuses = dict(
+        db.session.execute(
+            db.select(Attendance.member_id, Attendance.status).where(Attendance.meeting_id == meeting.id)
+        ).all()
+    )
     return render_template(
-        "governance/meeting.html", meeting=meeting, members=members, statuses=statuses, attendance=ATTENDANCE,
-        quorum=services.live_quorum(meeting), proxies=services.meeting_proxies(meeting), item_form=item_form,
-        motion_form=motion_form, proxy_form=proxy_form, hands_form=HandsForm(prefix="hands"),
+        "governance/meeting.html",
+        meeting=meeting,
+        members=members,
+        statuses=statuses,
+        attendance=ATTENDANCE,
+        quorum=services.live_quorum(meeting),
+        proxies=services.meeting_proxies(meeting),
+        item_form=item_form,
+        motion_form=motion_form,
+        proxy_form=proxy_form,
+        hands_form=HandsForm(prefix="hands"),
         my_seats={m.id for m in seats_of(current_user, meeting.body_id, local(meeting.starts_at).date())},
     )
 
@@ -124,8 +145,9 @@ def motion_hands(motion_id: int):
         flash(_("Enter the number of votes for, against and abstaining."), "danger")
     else:
         try:
-            services.record_show_of_hands(current_user, motion, form.votes_for.data, form.votes_against.data,
-                                          form.votes_abstain.data)
+            services.record_show_of_hands(
+                current_user, motion, form.votes_for.data, form.votes_against.data, form.votes_abstain.data
+            )
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -139,8 +161,11 @@ def proxy_revoke(proxy_id: int):
     from modules.governance.models import Proxy
 
     proxy = get_or_404(Proxy, proxy_id)
-    target = (url_for("governance.meeting_detail", meeting_id=proxy.meeting_id) if proxy.meeting_id
-              else url_for("governance.poll_detail", poll_id=proxy.poll_id))
+    target = (
+        url_for("governance.meeting_detail", meeting_id=proxy.meeting_id)
+        if proxy.meeting_id
+        else url_for("governance.poll_detail", poll_id=proxy.poll_id)
+    )
     try:
         voting.revoke_proxy(current_user, proxy_id)
         db.session.commit()
@@ -158,5 +183,6 @@ def proxy_revoke(proxy_id: int):
 def meeting_minutes(meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id)
     pdf = services.minutes_pdf(meeting)
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="minutes-{meeting.id}.pdf"'})
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="minutes-{meeting.id}.pdf"'}
+    )

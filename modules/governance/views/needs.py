@@ -1,4 +1,5 @@
 """The shared-needs board and the actions that come out of it."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -30,17 +31,29 @@ def needs():
     form.organization_id.choices = need_org_choices()
     if form.submit.data and form.validate_on_submit():
         try:
-            need = services.post_need(current_user, form.organization_id.data, form.title.data, form.description.data,
-                                      form.importance.data, form.urgency.data)
+            need = services.post_need(
+                current_user,
+                form.organization_id.data,
+                form.title.data,
+                form.description.data,
+                form.importance.data,
+                form.urgency.data,
+            )
             db.session.commit()
             return redirect(url_for("governance.need_detail", need_id=need.id))
         except DomainError as error:
             attach_error(form, error)
     poll_form = NeedPollForm(prefix="needpoll")
     poll_form.body_id.choices = [(b.id, b.name) for b in db.session.scalars(db.select(Body).order_by(Body.name))]
-    return render_template("governance/needs.html", page=paged_list(services.ranked_needs(status, q)), q=q,
-                           status=status, form=form, poll_form=poll_form,
-                           can_post=has_permission(current_user, NEEDS) and bool(form.organization_id.choices))
+    return render_template(
+        "governance/needs.html",
+        page=paged_list(services.ranked_needs(status, q)),
+        q=q,
+        status=status,
+        form=form,
+        poll_form=poll_form,
+        can_post=has_permission(current_user, NEEDS) and bool(form.organization_id.choices),
+    )
 
 
 @bp.post("/needs/poll")
@@ -49,12 +62,23 @@ def needs_poll():
     form = NeedPollForm(prefix="needpoll")
     form.body_id.choices = [(b.id, b.name) for b in db.session.scalars(db.select(Body).order_by(Body.name))]
     if not form.validate_on_submit():
-        flash(_("Check the poll settings: %(errors)s", errors="; ".join(
-            f"{form[name].label.text}: {' '.join(msgs)}" for name, msgs in form.errors.items())), "danger")
+        flash(
+            _(
+                "Check the poll settings: %(errors)s",
+                errors="; ".join(f"{form[name].label.text}: {' '.join(msgs)}" for name, msgs in form.errors.items()),
+            ),
+            "danger",
+        )
         return redirect(url_for("governance.needs"))
     try:
-        poll = services.poll_top_needs(current_user, get_or_404(Body, form.body_id.data), form.top.data,
-                                       form.retain.data, aware(form.opens_at.data), aware(form.closes_at.data))
+        poll = services.poll_top_needs(
+            current_user,
+            get_or_404(Body, form.body_id.data),
+            form.top.data,
+            form.retain.data,
+            aware(form.opens_at.data),
+            aware(form.closes_at.data),
+        )
         db.session.commit()
         return redirect(url_for("governance.poll_detail", poll_id=poll.id))
     except DomainError as error:
@@ -71,17 +95,24 @@ def need_detail(need_id: int):
     form.organization_id.choices = need_org_choices()
     if form.submit.data and form.validate_on_submit():
         try:
-            services.support_need(current_user, need.id, form.organization_id.data, form.importance.data,
-                                  form.urgency.data)
+            services.support_need(
+                current_user, need.id, form.organization_id.data, form.importance.data, form.urgency.data
+            )
             db.session.commit()
             flash(_("Your ratings are recorded."), "success")
             return redirect(url_for("governance.need_detail", need_id=need.id))
         except DomainError as error:
             attach_error(form, error)
-    supports = db.session.scalars(db.select(NeedSupport).where(NeedSupport.need_id == need.id)
-                                  .order_by(NeedSupport.id)).all()
-    return render_template("governance/need.html", need=need, supports=supports, form=form,
-                           can_support=has_permission(current_user, NEEDS) and bool(form.organization_id.choices))
+    supports = db.session.scalars(
+        db.select(NeedSupport).where(NeedSupport.need_id == need.id).order_by(NeedSupport.id)
+    ).all()
+    return render_template(
+        "governance/need.html",
+        need=need,
+        supports=supports,
+        form=form,
+        can_support=has_permission(current_user, NEEDS) and bool(form.organization_id.choices),
+    )
 
 
 @bp.route("/actions", methods=["GET", "POST"])
@@ -97,8 +128,9 @@ def actions():
         except DomainError as error:
             attach_error(form, error)
     stmt = db.select(Action).order_by(Action.status == "done", Action.due_date, Action.id)
-    return render_template("governance/actions.html", page=paged_list(db.session.scalars(stmt).all()), form=form,
-                           today=today())
+    return render_template(
+        "governance/actions.html", page=paged_list(db.session.scalars(stmt).all()), form=form, today=today()
+    )
 
 
 @bp.post("/actions/<int:action_id>/status")
@@ -125,8 +157,9 @@ def poll_retain(poll_id: int):
     form.owner_id.choices = user_choices()
     if form.validate_on_submit():
         try:
-            actions = services.retain_from_poll(current_user, poll.id, form.retain.data, form.owner_id.data,
-                                                form.due_date.data)
+            actions = services.retain_from_poll(
+                current_user, poll.id, form.retain.data, form.owner_id.data, form.due_date.data
+            )
             db.session.commit()
             flash(_("%(n)d actions created.", n=len(actions)), "success")
             return redirect(url_for("governance.actions"))

@@ -1,4 +1,5 @@
 """Polls: create and edit a draft, publish, vote, proxies, results, chart, CSV and canonical form."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -41,8 +42,11 @@ def polls():
 def _poll_form(body: Body, poll: Poll | None = None) -> PollForm:
     form = PollForm(obj=poll) if poll is not None and request.method == "GET" else PollForm()
     form.meeting_id.choices = [(0, _("Standalone online poll"))] + [
-        (m.id, m.title) for m in db.session.scalars(db.select(Meeting).where(Meeting.body_id == body.id)
-                                                    .order_by(Meeting.starts_at.desc()).limit(20))]
+        (m.id, m.title)
+        for m in db.session.scalars(
+            db.select(Meeting).where(Meeting.body_id == body.id).order_by(Meeting.starts_at.desc()).limit(20)
+        )
+    ]
     if poll is not None and request.method == "GET":
         form.options.data = "\n".join(o.label for o in poll.options)
         form.opens_at.data, form.closes_at.data = naive_local(poll.opens_at), naive_local(poll.closes_at)
@@ -51,11 +55,20 @@ def _poll_form(body: Body, poll: Poll | None = None) -> PollForm:
 
 
 def _fields(form: PollForm) -> dict:
-    return dict(question=form.question.data, description=form.description.data or "", method=form.method.data,
-                rule=form.rule.data, abstentions=form.abstentions.data, quorum_kind=form.quorum_kind.data,
-                quorum_percent=form.quorum_percent.data, secret=form.secret.data,
-                allow_change=form.allow_change.data, max_choices=form.max_choices.data,
-                opens_at=aware(form.opens_at.data), closes_at=aware(form.closes_at.data))
+    return dict(
+        question=form.question.data,
+        description=form.description.data or "",
+        method=form.method.data,
+        rule=form.rule.data,
+        abstentions=form.abstentions.data,
+        quorum_kind=form.quorum_kind.data,
+        quorum_percent=form.quorum_percent.data,
+        secret=form.secret.data,
+        allow_change=form.allow_change.data,
+        max_choices=form.max_choices.data,
+        opens_at=aware(form.opens_at.data),
+        closes_at=aware(form.closes_at.data),
+    )
 
 
 @bp.route("/bodies/<int:body_id>/polls/new", methods=["GET", "POST"])
@@ -66,8 +79,9 @@ def poll_new(body_id: int):
     if form.validate_on_submit():
         try:
             meeting = db.session.get(Meeting, form.meeting_id.data) if form.meeting_id.data else None
-            poll = services.create_poll(current_user, body, (form.options.data or "").splitlines(), meeting=meeting,
-                                        **_fields(form))
+            poll = services.create_poll(
+                current_user, body, (form.options.data or "").splitlines(), meeting=meeting, **_fields(form)
+            )
             db.session.commit()
             return redirect(url_for("governance.poll_detail", poll_id=poll.id))
         except DomainError as error:
@@ -146,8 +160,9 @@ def poll_delete(poll_id: int):
 
 def _refresh(poll: Poll) -> Poll:
     """Open or close the poll now if its time has come and the job has not done it yet."""
-    if (poll.status == "scheduled" and services.state(poll) != "scheduled") or \
-            (poll.status == "open" and services.state(poll) == "closed"):
+    if (poll.status == "scheduled" and services.state(poll) != "scheduled") or (
+        poll.status == "open" and services.state(poll) == "closed"
+    ):
         poll = services.advance(poll.id)
         db.session.commit()
     return poll
@@ -178,12 +193,20 @@ def poll_detail(poll_id: int):
             abort(403)
         voter_id = request.form.get("voter_id", type=int)
         try:
-            code = voting.cast_ballot(current_user, poll.id, voter_id, parse_ballot(poll.method, len(poll.options),
-                                                                                     request.form),
-                                      receipt=request.form.get("receipt"))
+            code = voting.cast_ballot(
+                current_user,
+                poll.id,
+                voter_id,
+                parse_ballot(poll.method, len(poll.options), request.form),
+                receipt=request.form.get("receipt"),
+            )
             db.session.commit()
-            flash(_("Your ballot is recorded. Receipt code: %(code)s (keep it to check the count).", code=code)
-                  if poll.secret else _("Your ballot is recorded."), "success")
+            flash(
+                _("Your ballot is recorded. Receipt code: %(code)s (keep it to check the count).", code=code)
+                if poll.secret
+                else _("Your ballot is recorded."),
+                "success",
+            )
             return redirect(url_for("governance.poll_detail", poll_id=poll.id))
         except DomainError as error:
             db.session.rollback()
@@ -209,12 +232,21 @@ def poll_detail(poll_id: int):
                 return redirect(url_for("governance.poll_detail", poll_id=poll.id))
             except DomainError as error:
                 attach_error(proxy_form, error)
-    return render_template("governance/poll.html", poll=poll, state=services.state(poll), seats=seats, voted=voted,
-                           turnout=services.turnout(poll) if poll.status == "open" else None,
-                           errors=errors, receipt_form=receipt_form, found=found, proxy_form=proxy_form,
-                           proxies=proxies, my_seats={m.id for m in seats_of(current_user, poll.body_id,
-                                                                             local(poll.opens_at).date())},
-                           form_values=request.form if errors else {})
+    return render_template(
+        "governance/poll.html",
+        poll=poll,
+        state=services.state(poll),
+        seats=seats,
+        voted=voted,
+        turnout=services.turnout(poll) if poll.status == "open" else None,
+        errors=errors,
+        receipt_form=receipt_form,
+        found=found,
+        proxy_form=proxy_form,
+        proxies=proxies,
+        my_seats={m.id for m in seats_of(current_user, poll.body_id, local(poll.opens_at).date())},
+        form_values=request.form if errors else {},
+    )
 
 
 def _closed(poll_id: int) -> Poll:
@@ -230,8 +262,16 @@ def poll_results(poll_id: int):
     poll = _closed(poll_id)
     result = results_service.poll_result(poll)
     page = paged_list(result.ballots)
-    return render_template("governance/results.html", poll=poll, result=result, chart=chart_data(result),
-                           verdict=verdict(result), quorum_text=quorum_text(result), choice_text=choice_text, page=page)
+    return render_template(
+        "governance/results.html",
+        poll=poll,
+        result=result,
+        chart=chart_data(result),
+        verdict=verdict(result),
+        quorum_text=quorum_text(result),
+        choice_text=choice_text,
+        page=page,
+    )
 
 
 def paged_list(items: list):
@@ -250,8 +290,11 @@ def poll_chart(poll_id: int):
 @require(VIEW)
 def poll_minutes(poll_id: int):
     poll = _closed(poll_id)
-    return Response(poll_minutes_pdf(results_service.poll_result(poll)), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="poll-{poll.id}-minutes.pdf"'})
+    return Response(
+        poll_minutes_pdf(results_service.poll_result(poll)),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="poll-{poll.id}-minutes.pdf"'},
+    )
 
 
 @bp.route("/polls/<int:poll_id>/ballots.csv")
@@ -259,8 +302,9 @@ def poll_minutes(poll_id: int):
 def poll_csv(poll_id: int):
     poll = _closed(poll_id)
     body = results_service.ballots_csv(poll, results_service.published_ballots(poll))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="poll-{poll.id}-ballots.csv"'})
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="poll-{poll.id}-ballots.csv"'}
+    )
 
 
 @bp.route("/polls/<int:poll_id>/canonical.json")

@@ -1,5 +1,6 @@
 """Who may see and do what on a project: holders see their own, coaches their coached ones,
 the coordinator (incubation.manage) all of them. Anything else looks absent (404)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -26,8 +27,10 @@ def is_holder(user, project: Project) -> bool:
 def is_coach(user, project: Project) -> bool:
     if not user.is_authenticated:
         return False
-    return db.session.scalar(
-        db.select(Coach.id).where(Coach.project_id == project.id, Coach.user_id == user.id)) is not None
+    return (
+        db.session.scalar(db.select(Coach.id).where(Coach.project_id == project.id, Coach.user_id == user.id))
+        is not None
+    )
 
 
 def can_mentor(user, project: Project) -> bool:
@@ -64,10 +67,14 @@ def get_project(user, project_id: int, lock: bool = False) -> Project:
 def holders_of(project: Project) -> list:
     from core.accounts.models import User
 
-    return list(db.session.scalars(
-        db.select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organization_id == project.organization_id, Membership.role == PROJECT_HOLDER)
-        .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organization_id == project.organization_id, Membership.role == PROJECT_HOLDER)
+            .order_by(User.id)
+        )
+    )
 
 
 def own_project(user) -> Project | None:

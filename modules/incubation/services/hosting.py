@@ -4,6 +4,7 @@ Capacity (people per day) holds under concurrency: the request locks the project
 placements never overlap) and then the host site row (no day over capacity) before counting; on
 SQLite the transaction already holds the database write lock (core/db.py).
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -19,8 +20,16 @@ from core.db import utcnow, valid_id
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from core.web.urls import public_url
-from modules.incubation.models import (ACTIVE_PLACEMENT, LEARNINGS, PLACEMENT_KINDS, AuthorityVisit, HostPeriod, HostSite,
-                               Placement, Project)
+from modules.incubation.models import (
+    ACTIVE_PLACEMENT,
+    LEARNINGS,
+    PLACEMENT_KINDS,
+    AuthorityVisit,
+    HostPeriod,
+    HostSite,
+    Placement,
+    Project,
+)
 from modules.incubation.services.access import MANAGE, get_project, holders_of, is_coach, is_coordinator, is_holder
 
 HOST = "incubation.host"
@@ -61,8 +70,19 @@ def can_manage_site(user, site: HostSite) -> bool:
     return has_permission(user, HOST, site.organization_id) or site.referent_id == user.id
 
 
-def save_site(user, site: HostSite | None, *, organization_id, name, address, capacity, learnings,
-              description, referent_id, active=True) -> HostSite:
+def save_site(
+    user,
+    site: HostSite | None,
+    *,
+    organization_id,
+    name,
+    address,
+    capacity,
+    learnings,
+    description,
+    referent_id,
+    active=True,
+) -> HostSite:
     if not valid_id(organization_id) or not has_permission(user, HOST, organization_id):
         raise DomainError(_("Choose an organization you manage."), "organization_id")
     if site is not None and not can_manage_site(user, site):
@@ -131,13 +151,25 @@ def _check_dates(site: HostSite, kind: str, start: date | None, end: date | None
         raise DomainError(_("An immersion lasts at most %(n)d days.", n=MAX_IMMERSION_DAYS), "end_date")
     outside = [d for d in _days(start, end) if not any(p.start_date <= d <= p.end_date for p in site.periods)]
     if outside:
-        raise DomainError(_("The site does not host on %(day)s (outside its offer).",
-                            day=outside[0].strftime("%d/%m/%Y")), "start_date")
+        raise DomainError(
+            _("The site does not host on %(day)s (outside its offer).", day=outside[0].strftime("%d/%m/%Y")),
+            "start_date",
+        )
     return end
 
 
-def request_placement(user, *, project_id, host_site_id, kind: str, start: date | None, end: date | None,
-                      people=1, message: str = "", holder_id=None) -> Placement:
+def request_placement(
+    user,
+    *,
+    project_id,
+    host_site_id,
+    kind: str,
+    start: date | None,
+    end: date | None,
+    people=1,
+    message: str = "",
+    holder_id=None,
+) -> Placement:
     if not valid_id(project_id):
         raise DomainError(_("Unknown project."), "project_id")
     project = get_project(user, project_id, lock=True)  # lock order: project, then host site
@@ -154,15 +186,28 @@ def request_placement(user, *, project_id, host_site_id, kind: str, start: date 
     end = _check_dates(site, kind, start, end)
     if not isinstance(people, int) or not 1 <= people <= site.capacity:
         raise DomainError(_("Between 1 and %(n)d people.", n=site.capacity), "people")
-    overlap = db.session.scalar(db.select(Placement.id).where(
-        Placement.holder_id == holder.id, Placement.status.in_(ACTIVE_PLACEMENT),
-        Placement.start_date <= end, Placement.end_date >= start))
+    overlap = db.session.scalar(
+        db.select(Placement.id).where(
+            Placement.holder_id == holder.id,
+            Placement.status.in_(ACTIVE_PLACEMENT),
+            Placement.start_date <= end,
+            Placement.end_date >= start,
+        )
+    )
     if overlap:
         raise Conflict(_("%(name)s already has a placement during these days.", name=holder.name), "start_date")
     _check_capacity(site, start, end, people)
-    placement = Placement(host_site_id=site.id, project_id=project.id, holder_id=holder.id,
-                          requested_by_id=user.id, kind=kind, start_date=start, end_date=end, people=people,
-                          message=(message or "").strip()[:2000])
+    placement = Placement(
+        host_site_id=site.id,
+        project_id=project.id,
+        holder_id=holder.id,
+        requested_by_id=user.id,
+        kind=kind,
+        start_date=start,
+        end_date=end,
+        people=people,
+        message=(message or "").strip()[:2000],
+    )
     db.session.add(placement)
     project.last_activity_at = utcnow()
     db.session.flush()
@@ -175,22 +220,36 @@ def _holder(user, project: Project, holder_id) -> User:
     holders = holders_of(project)
     if is_holder(user, project) and holder_id is None:
         return next(h for h in holders if h.id == user.id)
-    chosen = next((h for h in holders if h.id == holder_id), None) if holder_id is not None else (
-        holders[0] if holders else None)
+    chosen = (
+        next((h for h in holders if h.id == holder_id), None)
+        if holder_id is not None
+        else (holders[0] if holders else None)
+    )
     if chosen is None:
         raise DomainError(_("Choose a holder of the project."), "holder_id")
     return chosen
 
 
 def _check_capacity(site: HostSite, start: date, end: date, people: int) -> None:
-    rows = db.session.execute(db.select(Placement.start_date, Placement.end_date, Placement.people).where(
-        Placement.host_site_id == site.id, Placement.status.in_(ACTIVE_PLACEMENT),
-        Placement.start_date <= end, Placement.end_date >= start)).all()
+    rows = db.session.execute(
+        db.select(Placement.start_date, Placement.end_date, Placement.people).where(
+            Placement.host_site_id == site.id,
+            Placement.status.in_(ACTIVE_PLACEMENT),
+            Placement.start_date <= end,
+            Placement.end_date >= start,
+        )
+    ).all()
     for day in _days(start, end):
         taken = sum(n for s, e, n in rows if s <= day <= e)
         if taken + people > site.capacity:
-            raise Conflict(_("The site is full on %(day)s (%(left)d place(s) left).",
-                             day=day.strftime("%d/%m/%Y"), left=max(0, site.capacity - taken)), "start_date")
+            raise Conflict(
+                _(
+                    "The site is full on %(day)s (%(left)d place(s) left).",
+                    day=day.strftime("%d/%m/%Y"),
+                    left=max(0, site.capacity - taken),
+                ),
+                "start_date",
+            )
 
 
 def get_placement(user, placement_id: int, lock: bool = False) -> Placement:
@@ -211,8 +270,12 @@ def is_referent(user, placement: Placement) -> bool:
 
 def can_see_placement(user, placement: Placement) -> bool:
     project = placement.project
-    return (is_referent(user, placement) or is_holder(user, project) or is_coach(user, project)
-            or has_permission(user, HOST, placement.host_site.organization_id))
+    return (
+        is_referent(user, placement)
+        or is_holder(user, project)
+        or is_coach(user, project)
+        or has_permission(user, HOST, placement.host_site.organization_id)
+    )
 
 
 def placements_stmt(user):
@@ -223,9 +286,12 @@ def placements_stmt(user):
     if is_coordinator(user):
         return stmt
     host_orgs = [m.organization_id for m in user.memberships]
-    site_ids = db.select(HostSite.id).where(db.or_(
-        HostSite.referent_id == user.id,
-        HostSite.organization_id.in_([o for o in host_orgs if has_permission(user, HOST, o)] or [-1])))
+    site_ids = db.select(HostSite.id).where(
+        db.or_(
+            HostSite.referent_id == user.id,
+            HostSite.organization_id.in_([o for o in host_orgs if has_permission(user, HOST, o)] or [-1]),
+        )
+    )
     project_ids = visible_projects(user).with_only_columns(Project.id)
     return stmt.where(db.or_(Placement.host_site_id.in_(site_ids), Placement.project_id.in_(project_ids)))
 
@@ -241,13 +307,21 @@ def decide_placement(user, placement: Placement, accept: bool, note: str = "") -
     if not accept and not note:
         raise DomainError(_("Give the holder a reason."), "note")
     placement.status, placement.decision_note, placement.decided_at = (
-        "accepted" if accept else "declined", note, utcnow())
+        "accepted" if accept else "declined",
+        note,
+        utcnow(),
+    )
     placement.project.last_activity_at = utcnow()
     audit.record("incubation.placement.decide", "incubation_placement", placement.id, accepted=accept)
     ics = to_ics([placement_event(placement)], placement.host_site.name, public_url("web.home")) if accept else None
     for person in {placement.holder, db.session.get(User, placement.requested_by_id)}:
-        mail.send("incubation/mail/placement_decided.txt", person, placement=placement, accepted=accept,
-                  ics=ics.decode() if ics else None)
+        mail.send(
+            "incubation/mail/placement_decided.txt",
+            person,
+            placement=placement,
+            accepted=accept,
+            ics=ics.decode() if ics else None,
+        )
 
 
 def cancel_placement(user, placement: Placement) -> None:
@@ -281,17 +355,25 @@ def placement_event(placement: Placement):
     return CalendarEvent(
         uid=f"incubation-placement-{placement.id}",
         title=f"{kind} · {placement.holder.name} · {placement.host_site.name}",
-        start=placement.start_date, end=placement.end_date + timedelta(days=1), module="incubation",
-        url=f"/incubation/placements/{placement.id}", location=placement.host_site.address,
-        description=placement.project.name)
+        start=placement.start_date,
+        end=placement.end_date + timedelta(days=1),
+        module="incubation",
+        url=f"/incubation/placements/{placement.id}",
+        location=placement.host_site.address,
+        description=placement.project.name,
+    )
 
 
-def record_visit(user, *, authority, visitors, visited_on: date | None, place, notes="", project_id=None,
-                 host_site_id=None) -> AuthorityVisit:
+def record_visit(
+    user, *, authority, visitors, visited_on: date | None, place, notes="", project_id=None, host_site_id=None
+) -> AuthorityVisit:
     project = get_project(user, project_id) if project_id is not None else None
     site = get_site(host_site_id) if host_site_id is not None else None
-    allowed = is_coordinator(user) or (project is not None and is_coach(user, project)) or (
-        site is not None and can_manage_site(user, site))
+    allowed = (
+        is_coordinator(user)
+        or (project is not None and is_coach(user, project))
+        or (site is not None and can_manage_site(user, site))
+    )
     if not allowed and project is None and site is None:
         raise DomainError(_("Choose the project or the host site visited."), "project_id")
     if not allowed:
@@ -300,11 +382,16 @@ def record_visit(user, *, authority, visitors, visited_on: date | None, place, n
         raise DomainError(_("Give the date of the visit."), "visited_on")
     if visited_on > today():
         raise DomainError(_("The date cannot be in the future."), "visited_on")
-    visit = AuthorityVisit(project_id=project.id if project else None, host_site_id=site.id if site else None,
-                           authority=_required(authority, "authority", 200),
-                           visitors=(visitors or "").strip()[:300], visited_on=visited_on,
-                           place=_required(place or (site.address if site else ""), "place", 300),
-                           notes=(notes or "").strip()[:5000], recorded_by_id=user.id)
+    visit = AuthorityVisit(
+        project_id=project.id if project else None,
+        host_site_id=site.id if site else None,
+        authority=_required(authority, "authority", 200),
+        visitors=(visitors or "").strip()[:300],
+        visited_on=visited_on,
+        place=_required(place or (site.address if site else ""), "place", 300),
+        notes=(notes or "").strip()[:5000],
+        recorded_by_id=user.id,
+    )
     db.session.add(visit)
     if project is not None:
         project.last_activity_at = utcnow()

@@ -1,4 +1,5 @@
 """Sign-up of project holders, applications to a track and their review, coaches, journal."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -36,8 +37,9 @@ def touch(project: Project) -> None:
     project.last_activity_at = utcnow()
 
 
-def sign_up(email: str, name: str, password: str, project_name: str, territory: str = "",
-            needs: str = "", locale: str = "fr") -> tuple[User, Project]:
+def sign_up(
+    email: str, name: str, password: str, project_name: str, territory: str = "", needs: str = "", locale: str = "fr"
+) -> tuple[User, Project]:
     """Create an unconfirmed holder, their project organization and project; mail the confirmation link."""
     project_name = _text(project_name, "project_name", 200, required=True)
     name = _text(name, "name", 200, required=True)
@@ -61,8 +63,12 @@ def sign_up(email: str, name: str, password: str, project_name: str, territory: 
 
 def send_confirmation(user: User) -> None:
     token = accounts.make_token(user, CONFIRM_PURPOSE)
-    mail.send("incubation/mail/confirm.txt", user, token=token,
-              max_age_hours=current_app.config.get("INCUBATION_CONFIRM_MAX_AGE", 3 * 86400) // 3600)
+    mail.send(
+        "incubation/mail/confirm.txt",
+        user,
+        token=token,
+        max_age_hours=current_app.config.get("INCUBATION_CONFIRM_MAX_AGE", 3 * 86400) // 3600,
+    )
 
 
 def confirm_email(token: str) -> User:
@@ -140,8 +146,11 @@ def assign_coach(user, project: Project, coach_id) -> Coach:
 
 def remove_coach(user, project: Project, coach_id: int) -> None:
     check(user, MANAGE)
-    row = db.session.scalar(db.select(Coach).filter_by(project_id=project.id, user_id=coach_id)) if valid_id(
-        coach_id) else None
+    row = (
+        db.session.scalar(db.select(Coach).filter_by(project_id=project.id, user_id=coach_id))
+        if valid_id(coach_id)
+        else None
+    )
     if row is None:
         raise NotFound(_("Unknown coach."))
     db.session.delete(row)
@@ -151,8 +160,11 @@ def remove_coach(user, project: Project, coach_id: int) -> None:
 def journal(user, project: Project):
     if not can_mentor(user, project):
         raise NotFound(_("Unknown project."))
-    return db.select(JournalEntry).where(JournalEntry.project_id == project.id).order_by(
-        JournalEntry.written_on.desc(), JournalEntry.id.desc())
+    return (
+        db.select(JournalEntry)
+        .where(JournalEntry.project_id == project.id)
+        .order_by(JournalEntry.written_on.desc(), JournalEntry.id.desc())
+    )
 
 
 def write_journal(user, project: Project, body: str, written_on: date | None) -> JournalEntry:
@@ -161,8 +173,9 @@ def write_journal(user, project: Project, body: str, written_on: date | None) ->
     written_on = written_on or today()
     if written_on > today():
         raise DomainError(_("The date cannot be in the future."), "written_on")
-    entry = JournalEntry(project_id=project.id, author_id=user.id, written_on=written_on,
-                         body=_text(body, "body", required=True))
+    entry = JournalEntry(
+        project_id=project.id, author_id=user.id, written_on=written_on, body=_text(body, "body", required=True)
+    )
     db.session.add(entry)
     touch(project)
     db.session.flush()

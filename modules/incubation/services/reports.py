@@ -1,4 +1,5 @@
 """Read-side views of the incubation: a project's timeline, the pipeline, chart and indicators."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,16 @@ from flask_babel import gettext as _
 from core.accounts.permissions import check
 from core.clock import PARIS, day_start, today
 from core.extensions import db
-from modules.incubation.models import (AuthorityVisit, HostSite, JournalEntry, Placement, Project, ProjectMilestone, Stage,
-                               Track)
+from modules.incubation.models import (
+    AuthorityVisit,
+    HostSite,
+    JournalEntry,
+    Placement,
+    Project,
+    ProjectMilestone,
+    Stage,
+    Track,
+)
 from modules.incubation.services.access import MANAGE, can_mentor
 
 
@@ -29,27 +38,43 @@ def timeline(user, project: Project) -> list[TimelineItem]:
     if project.applied_at:
         items.append(TimelineItem(project.applied_at.astimezone(PARIS).date(), "application", _("Application sent")))
     if project.stage and project.stage_started_on:
-        items.append(TimelineItem(project.stage_started_on, "stage", _("Stage started: %(name)s",
-                                                                        name=project.stage.name)))
+        items.append(
+            TimelineItem(project.stage_started_on, "stage", _("Stage started: %(name)s", name=project.stage.name))
+        )
     rows = db.session.scalars(db.select(ProjectMilestone).where(ProjectMilestone.project_id == project.id))
     for pm in rows:
         late = pm.status != "validated" and pm.target_date < today()
-        items.append(TimelineItem(pm.target_date, "milestone_target",
-                                  _("Target: %(name)s", name=pm.milestone.name), pm.status, late))
+        items.append(
+            TimelineItem(
+                pm.target_date, "milestone_target", _("Target: %(name)s", name=pm.milestone.name), pm.status, late
+            )
+        )
         if pm.validated_at:
-            items.append(TimelineItem(pm.validated_at.astimezone(PARIS).date(), "milestone_done",
-                                      _("Validated: %(name)s", name=pm.milestone.name)))
-    for placement in db.session.scalars(db.select(Placement).where(
-            Placement.project_id == project.id, Placement.status == "accepted")):
+            items.append(
+                TimelineItem(
+                    pm.validated_at.astimezone(PARIS).date(),
+                    "milestone_done",
+                    _("Validated: %(name)s", name=pm.milestone.name),
+                )
+            )
+    for placement in db.session.scalars(
+        db.select(Placement).where(Placement.project_id == project.id, Placement.status == "accepted")
+    ):
         kind = _("Visit") if placement.kind == "visit" else _("Immersion")
-        items.append(TimelineItem(placement.start_date, "placement", f"{kind} · {placement.host_site.name}",
-                                  placement.holder.name))
+        items.append(
+            TimelineItem(
+                placement.start_date, "placement", f"{kind} · {placement.host_site.name}", placement.holder.name
+            )
+        )
     for visit in db.session.scalars(db.select(AuthorityVisit).where(AuthorityVisit.project_id == project.id)):
         items.append(TimelineItem(visit.visited_on, "visit", _("Visit by %(who)s", who=visit.authority), visit.place))
     if can_mentor(user, project):
         for entry in db.session.scalars(db.select(JournalEntry).where(JournalEntry.project_id == project.id)):
-            items.append(TimelineItem(entry.written_on, "journal", _("Journal: %(name)s", name=entry.author.name),
-                                      entry.body[:200]))
+            items.append(
+                TimelineItem(
+                    entry.written_on, "journal", _("Journal: %(name)s", name=entry.author.name), entry.body[:200]
+                )
+            )
     return sorted(items, key=lambda item: (item.day, item.kind))
 
 
@@ -70,11 +95,18 @@ def pipeline(user, q: str = "") -> dict[str, list[PipelineRow]]:
     check(user, MANAGE)
     idle_days, overdue_days = stalled_thresholds()
     now_day = today()
-    overdue_since = dict(db.session.execute(
-        db.select(ProjectMilestone.project_id, db.func.min(ProjectMilestone.target_date))
-        .where(ProjectMilestone.status != "validated").group_by(ProjectMilestone.project_id)).all())
-    stmt = db.select(Project).where(Project.status.in_(("submitted", "needs_info", "accepted"))).options(
-        db.joinedload(Project.stage).joinedload(Stage.track))
+    overdue_since = dict(
+        db.session.execute(
+            db.select(ProjectMilestone.project_id, db.func.min(ProjectMilestone.target_date))
+            .where(ProjectMilestone.status != "validated")
+            .group_by(ProjectMilestone.project_id)
+        ).all()
+    )
+    stmt = (
+        db.select(Project)
+        .where(Project.status.in_(("submitted", "needs_info", "accepted")))
+        .options(db.joinedload(Project.stage).joinedload(Stage.track))
+    )
     if q:
         from core.accounts.models import Organization
 
@@ -87,8 +119,11 @@ def pipeline(user, q: str = "") -> dict[str, list[PipelineRow]]:
         oldest = overdue_since.get(project.id)
         if project.status == "accepted" and oldest and oldest < now_day - timedelta(days=overdue_days):
             reason = _("A milestone is overdue by more than %(n)d days", n=overdue_days)
-        key = (f"{project.stage.track.name} · {project.stage.position}. {project.stage.name}"
-               if project.status == "accepted" and project.stage else _("Applications"))
+        key = (
+            f"{project.stage.track.name} · {project.stage.position}. {project.stage.name}"
+            if project.status == "accepted" and project.stage
+            else _("Applications")
+        )
         groups.setdefault(key, []).append(PipelineRow(project, bool(reason), reason))
     return dict(sorted(groups.items(), key=lambda kv: (kv[0] != _("Applications"), kv[0])))
 
@@ -98,8 +133,10 @@ def projects_per_stage_and_year(user) -> tuple[list[str], dict[str, list[int]]]:
     check(user, MANAGE)
     rows = db.session.execute(
         db.select(Track.name, Stage.position, Stage.name, Project.accepted_at)
-        .join(Project, Project.stage_id == Stage.id).join(Track, Track.id == Stage.track_id)
-        .where(Project.status.in_(("accepted", "completed")))).all()
+        .join(Project, Project.stage_id == Stage.id)
+        .join(Track, Track.id == Stage.track_id)
+        .where(Project.status.in_(("accepted", "completed")))
+    ).all()
     labels = sorted({(t, p, s) for t, p, s, _a in rows})
     years = sorted({a.astimezone(PARIS).year for *_r, a in rows if a})
     series = {str(y): [0] * len(labels) for y in years}
@@ -114,15 +151,20 @@ def indicators(start: date, end: date, organization_ids: set[int] | None = None)
     visits hosted (by host organization), local-authority visits (by project or host). With
     ``organization_ids``, only those organizations' figures are computed."""
     accompanied = db.select(Project.organization_id).where(
-        Project.accepted_at < day_start(end), Project.status.in_(("accepted", "completed")))
+        Project.accepted_at < day_start(end), Project.status.in_(("accepted", "completed"))
+    )
     placements = (
         db.select(HostSite.organization_id, Placement.kind, Placement.start_date, Placement.end_date, Placement.people)
         .join(HostSite, HostSite.id == Placement.host_site_id)
-        .where(Placement.status == "accepted", Placement.start_date < end, Placement.end_date >= start))
-    visited = (db.select(Project.organization_id, HostSite.organization_id).select_from(AuthorityVisit)
-               .outerjoin(Project, Project.id == AuthorityVisit.project_id)
-               .outerjoin(HostSite, HostSite.id == AuthorityVisit.host_site_id)
-               .where(AuthorityVisit.visited_on >= start, AuthorityVisit.visited_on < end))
+        .where(Placement.status == "accepted", Placement.start_date < end, Placement.end_date >= start)
+    )
+    visited = (
+        db.select(Project.organization_id, HostSite.organization_id)
+        .select_from(AuthorityVisit)
+        .outerjoin(Project, Project.id == AuthorityVisit.project_id)
+        .outerjoin(HostSite, HostSite.id == AuthorityVisit.host_site_id)
+        .where(AuthorityVisit.visited_on >= start, AuthorityVisit.visited_on < end)
+    )
     if organization_ids is not None:
         chosen = organization_ids or [-1]
         accompanied = accompanied.where(Project.organization_id.in_(chosen))
@@ -143,5 +185,9 @@ def indicators(start: date, end: date, organization_ids: set[int] | None = None)
         org = site_org or project_org
         if org:
             authority[org] = authority.get(org, 0) + 1
-    return {"projects": {org: 1 for org in accompanied}, "placement_days": days, "visits": visits,
-            "authority_visits": authority}
+    return {
+        "projects": {org: 1 for org in accompanied},
+        "placement_days": days,
+        "visits": visits,
+        "authority_visits": authority,
+    }

@@ -1,4 +1,5 @@
 """Tracks as ordered stages of milestones, and each project's progress along its track."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -51,8 +52,13 @@ def add_milestone(user, stage: Stage, name: str, deliverables: str, target_days)
     check(user, MANAGE)
     if not isinstance(target_days, int) or not 0 < target_days <= MAX_TARGET_DAYS:
         raise DomainError(_("Give a target duration between 1 and %(n)d days.", n=MAX_TARGET_DAYS), "target_days")
-    milestone = Milestone(stage_id=stage.id, position=len(stage.milestones) + 1, name=_name(name),
-                          deliverables=(deliverables or "").strip()[:5000], target_days=target_days)
+    milestone = Milestone(
+        stage_id=stage.id,
+        position=len(stage.milestones) + 1,
+        name=_name(name),
+        deliverables=(deliverables or "").strip()[:5000],
+        target_days=target_days,
+    )
     stage.milestones.append(milestone)
     db.session.flush()
     audit.record("incubation.milestone.create", "incubation_track", stage.track_id, milestone=milestone.id)
@@ -77,9 +83,15 @@ def open_stage(project: Project, stage: Stage, start: date) -> None:
 
 
 def project_milestones(project: Project) -> list[ProjectMilestone]:
-    return list(db.session.scalars(
-        db.select(ProjectMilestone).join(Milestone).join(Stage)
-        .where(ProjectMilestone.project_id == project.id).order_by(Stage.position, Milestone.position)))
+    return list(
+        db.session.scalars(
+            db.select(ProjectMilestone)
+            .join(Milestone)
+            .join(Stage)
+            .where(ProjectMilestone.project_id == project.id)
+            .order_by(Stage.position, Milestone.position)
+        )
+    )
 
 
 def get_project_milestone(project: Project, pm_id: int) -> ProjectMilestone:
@@ -97,14 +109,22 @@ def submit_milestone(user, project: Project, pm: ProjectMilestone, note: str, fi
         raise Conflict(_("The project is not on a track."))
     if pm.status not in ("pending", "returned"):
         raise Conflict(_("This milestone is already submitted or validated."))
-    stored = [uploads.save(f, area="incubation", allowed=uploads.DOCUMENTS, field="files")
-              for f in files if f and f.filename]
+    stored = [
+        uploads.save(f, area="incubation", allowed=uploads.DOCUMENTS, field="files") for f in files if f and f.filename
+    ]
     if not stored and not pm.documents:
         raise DomainError(_("Attach at least one document."), "files")
     for item in stored:
-        db.session.add(Document(project_milestone_id=pm.id, stored_name=item.stored_name,
-                                original_name=item.original_name, content_type=item.content_type,
-                                size=item.size, uploaded_by_id=user.id))
+        db.session.add(
+            Document(
+                project_milestone_id=pm.id,
+                stored_name=item.stored_name,
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=item.size,
+                uploaded_by_id=user.id,
+            )
+        )
     pm.note = (note or "").strip()[:5000]
     pm.status, pm.submitted_at = "submitted", utcnow()
     project.last_activity_at = utcnow()
@@ -132,8 +152,9 @@ def review_milestone(user, project: Project, pm: ProjectMilestone, decision: str
         pm.status = "returned"
     project.last_activity_at = utcnow()
     db.session.flush()
-    audit.record("incubation.milestone.review", "incubation_project", project.id,
-                 milestone=pm.milestone_id, decision=decision)
+    audit.record(
+        "incubation.milestone.review", "incubation_project", project.id, milestone=pm.milestone_id, decision=decision
+    )
     for holder in holders_of(project):
         mail.send("incubation/mail/milestone_reviewed.txt", holder, project=project, pm=pm, decision=decision)
 
@@ -142,9 +163,15 @@ def _advance(project: Project) -> None:
     """Once every milestone of the current stage is validated, enter the next stage (or complete)."""
     db.session.flush()
     open_left = db.session.scalar(
-        db.select(db.func.count()).select_from(ProjectMilestone).join(Milestone)
-        .where(ProjectMilestone.project_id == project.id, Milestone.stage_id == project.stage_id,
-               ProjectMilestone.status != "validated"))
+        db.select(db.func.count())
+        .select_from(ProjectMilestone)
+        .join(Milestone)
+        .where(
+            ProjectMilestone.project_id == project.id,
+            Milestone.stage_id == project.stage_id,
+            ProjectMilestone.status != "validated",
+        )
+    )
     if open_left:
         return
     following = [s for s in project.track.stages if s.position > project.stage.position]

@@ -1,4 +1,5 @@
 """Host sites and their offer, placements (request, decision, report, .ics), local-authority visits."""
+
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -28,8 +29,13 @@ def sites():
     if q:
         stmt = stmt.where(db.or_(HostSite.name.ilike(f"%{q}%"), HostSite.address.ilike(f"%{q}%")))
     managed = set(db.session.scalars(service.managed_sites_stmt(current_user).with_only_columns(HostSite.id)))
-    return render_template("incubation/sites.html", page=paged(stmt), q=q, managed=managed,
-                           may_create=permitted_org_ids(current_user, service.HOST) != set())
+    return render_template(
+        "incubation/sites.html",
+        page=paged(stmt),
+        q=q,
+        managed=managed,
+        may_create=permitted_org_ids(current_user, service.HOST) != set(),
+    )
 
 
 def _site_form(site: HostSite | None) -> SiteForm:
@@ -40,9 +46,16 @@ def _site_form(site: HostSite | None) -> SiteForm:
         stmt = stmt.where(Organization.id.in_(orgs or [-1]))
     form.organization_id.choices = [(o.id, o.name) for o in db.session.scalars(stmt)]
     org_ids = [o for o, _n in form.organization_id.choices]
-    form.referent_id.choices = [(u.id, f"{u.name} ({u.email})") for u in db.session.scalars(
-        db.select(User).join(Membership).where(Membership.organization_id.in_(org_ids or [-1]))
-        .distinct().order_by(User.name))]
+    form.referent_id.choices = [
+        (u.id, f"{u.name} ({u.email})")
+        for u in db.session.scalars(
+            db.select(User)
+            .join(Membership)
+            .where(Membership.organization_id.in_(org_ids or [-1]))
+            .distinct()
+            .order_by(User.name)
+        )
+    ]
     if site is not None and request.method == "GET":
         form.learnings.data = site.learning_list
     return form
@@ -68,17 +81,26 @@ def _edit_site(site: HostSite | None):
     if form.validate_on_submit():
         try:
             saved = service.save_site(
-                current_user, site, organization_id=form.organization_id.data, name=form.name.data,
-                address=form.address.data, capacity=form.capacity.data, learnings=form.learnings.data,
-                description=form.description.data, referent_id=form.referent_id.data, active=form.active.data)
+                current_user,
+                site,
+                organization_id=form.organization_id.data,
+                name=form.name.data,
+                address=form.address.data,
+                capacity=form.capacity.data,
+                learnings=form.learnings.data,
+                description=form.description.data,
+                referent_id=form.referent_id.data,
+                active=form.active.data,
+            )
             db.session.commit()
             flash(_("The hosting offer is saved."), "success")
             return redirect(url_for("incubation.site", site_id=saved.id))
         except DomainError as error:
             attach_error(form, error)
     title = _("New host site") if site is None else _("Edit %(name)s", name=site.name)
-    return render_template("incubation/form_page.html", form=form, title=title,
-                           back=url_for("incubation.sites")), 200 if request.method == "GET" else 422
+    return render_template(
+        "incubation/form_page.html", form=form, title=title, back=url_for("incubation.sites")
+    ), 200 if request.method == "GET" else 422
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
@@ -119,15 +141,24 @@ def placements():
     if status in ("requested", "accepted", "declined", "cancelled"):
         stmt = stmt.where(Placement.status == status)
     if q:
-        stmt = matching(stmt.join(Placement.host_site).join(Placement.holder).join(Placement.project)
-                        .join(Project.organization), q, HostSite.name, User.name, Organization.name)
+        stmt = matching(
+            stmt.join(Placement.host_site).join(Placement.holder).join(Placement.project).join(Project.organization),
+            q,
+            HostSite.name,
+            User.name,
+            Organization.name,
+        )
     return render_template("incubation/placements.html", page=paged(stmt), status=status, q=q)
 
 
 def _placement_form() -> PlacementForm:
     form = PlacementForm()
-    form.project_id.choices = [(p.id, p.name) for p in db.session.scalars(
-        visible_projects(current_user).where(Project.status == "accepted").order_by(Project.id))]
+    form.project_id.choices = [
+        (p.id, p.name)
+        for p in db.session.scalars(
+            visible_projects(current_user).where(Project.status == "accepted").order_by(Project.id)
+        )
+    ]
     form.host_site_id.choices = [(s.id, f"{s.name} ({s.capacity})") for s in db.session.scalars(service.sites_stmt())]
     if request.method == "GET" and request.args.get("site", "").isdigit():
         form.host_site_id.data = int(request.args["site"])
@@ -141,23 +172,33 @@ def new_placement():
     if form.validate_on_submit():
         try:
             placement = service.request_placement(
-                current_user, project_id=form.project_id.data, host_site_id=form.host_site_id.data,
-                kind=form.kind.data, start=form.start_date.data, end=form.end_date.data, people=form.people.data,
-                message=form.message.data)
+                current_user,
+                project_id=form.project_id.data,
+                host_site_id=form.host_site_id.data,
+                kind=form.kind.data,
+                start=form.start_date.data,
+                end=form.end_date.data,
+                people=form.people.data,
+                message=form.message.data,
+            )
             db.session.commit()
             flash(_("Your request is sent to the referent."), "success")
             return redirect(url_for("incubation.placement", placement_id=placement.id))
         except DomainError as error:
             attach_error(form, error)
-    return render_template("incubation/form_page.html", form=form, title=_("Request a placement"),
-                           back=url_for("incubation.placements")), 200 if request.method == "GET" else 422
+    return render_template(
+        "incubation/form_page.html", form=form, title=_("Request a placement"), back=url_for("incubation.placements")
+    ), 200 if request.method == "GET" else 422
 
 
 def _placement_page(item, decision_form=None, report_form=None) -> str:
-    return render_template("incubation/placement.html", placement=item,
-                           referent=service.is_referent(current_user, item),
-                           decision_form=decision_form or DecisionForm(),
-                           report_form=report_form or ReportForm(obj=item))
+    return render_template(
+        "incubation/placement.html",
+        placement=item,
+        referent=service.is_referent(current_user, item),
+        decision_form=decision_form or DecisionForm(),
+        report_form=report_form or ReportForm(obj=item),
+    )
 
 
 @bp.route("/placements/<int:placement_id>")
@@ -231,8 +272,9 @@ def placement_ics(placement_id: int):
     if item.status != "accepted":
         raise DomainError(_("Only a confirmed placement has a calendar file."))
     body = to_ics([service.placement_event(item)], item.host_site.name, public_url("web.home"))
-    return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f"attachment; filename=placement-{item.id}.ics"})
+    return Response(
+        body, mimetype="text/calendar", headers={"Content-Disposition": f"attachment; filename=placement-{item.id}.ics"}
+    )
 
 
 @bp.route("/visits")
@@ -247,19 +289,35 @@ def visits():
 @login_required
 def new_visit():
     form = VisitForm()
-    form.project_id.choices = [(0, "—")] + [(p.id, p.name) for p in db.session.scalars(
-        visible_projects(current_user).order_by(Project.id))]
-    form.host_site_id.choices = [(0, "—")] + [(s.id, s.name) for s in db.session.scalars(
-        service.managed_sites_stmt(current_user) if not is_coordinator(current_user) else service.sites_stmt(False))]
+    form.project_id.choices = [(0, "—")] + [
+        (p.id, p.name) for p in db.session.scalars(visible_projects(current_user).order_by(Project.id))
+    ]
+    form.host_site_id.choices = [(0, "—")] + [
+        (s.id, s.name)
+        for s in db.session.scalars(
+            service.managed_sites_stmt(current_user) if not is_coordinator(current_user) else service.sites_stmt(False)
+        )
+    ]
     if form.validate_on_submit():
         try:
-            service.record_visit(current_user, authority=form.authority.data, visitors=form.visitors.data,
-                                 visited_on=form.visited_on.data, place=form.place.data, notes=form.notes.data,
-                                 project_id=form.project_id.data or None, host_site_id=form.host_site_id.data or None)
+            service.record_visit(
+                current_user,
+                authority=form.authority.data,
+                visitors=form.visitors.data,
+                visited_on=form.visited_on.data,
+                place=form.place.data,
+                notes=form.notes.data,
+                project_id=form.project_id.data or None,
+                host_site_id=form.host_site_id.data or None,
+            )
             db.session.commit()
             flash(_("The visit is recorded."), "success")
             return redirect(url_for("incubation.visits"))
         except DomainError as error:
             attach_error(form, error)
-    return render_template("incubation/form_page.html", form=form, title=_("Record a visit by a local authority"),
-                           back=url_for("incubation.visits")), 200 if request.method == "GET" else 422
+    return render_template(
+        "incubation/form_page.html",
+        form=form,
+        title=_("Record a visit by a local authority"),
+        back=url_for("incubation.visits"),
+    ), 200 if request.method == "GET" else 422

@@ -1,4 +1,5 @@
 """Projects: list, page with timeline, application and review, coaches, milestones, journal, pipeline."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -14,8 +15,15 @@ from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.web.forms import attach_error
 from core.web.pagination import paged
-from modules.incubation.forms import (ApplyForm, CoachForm, JournalForm, MilestoneReviewForm, ProjectForm, ReviewForm,
-                              SubmitMilestoneForm)
+from modules.incubation.forms import (
+    ApplyForm,
+    CoachForm,
+    JournalForm,
+    MilestoneReviewForm,
+    ProjectForm,
+    ReviewForm,
+    SubmitMilestoneForm,
+)
 from modules.incubation.models import Project, Track
 from modules.incubation.services import projects as service
 from modules.incubation.services import reports, tracks
@@ -29,8 +37,12 @@ def projects():
     from core.accounts.models import Organization
 
     q = request.args.get("q", "").strip()[:100]
-    stmt = (visible_projects(current_user).join(Project.organization).options(db.joinedload(Project.stage))
-            .order_by(Organization.name))
+    stmt = (
+        visible_projects(current_user)
+        .join(Project.organization)
+        .options(db.joinedload(Project.stage))
+        .order_by(Organization.name)
+    )
     if q:
         stmt = stmt.where(Organization.name.ilike(f"%{q}%"))
     return render_template("incubation/projects.html", page=paged(stmt), q=q)
@@ -53,21 +65,30 @@ def _page(project: Project, **forms):
     holder = is_holder(current_user, project)
     coordinator = is_coordinator(current_user)
     apply_form = forms.get("apply_form") or ApplyForm(prefix="apply")
-    apply_form.track_id.choices = [(t.id, t.name) for t in db.session.scalars(
-        db.select(Track).where(Track.active.is_(True)).order_by(Track.name))]
+    apply_form.track_id.choices = [
+        (t.id, t.name) for t in db.session.scalars(db.select(Track).where(Track.active.is_(True)).order_by(Track.name))
+    ]
     coach_form = forms.get("coach_form") or CoachForm(prefix="coach")
     if coordinator:
         coach_form.user_id.choices = _coach_choices()
     milestones = tracks.project_milestones(project)
     return render_template(
-        "incubation/project.html", project=project, holder=holder, mentor=mentor, coordinator=coordinator,
-        milestones=milestones, timeline=reports.timeline(current_user, project),
+        "incubation/project.html",
+        project=project,
+        holder=holder,
+        mentor=mentor,
+        coordinator=coordinator,
+        milestones=milestones,
+        timeline=reports.timeline(current_user, project),
         journal=db.session.scalars(service.journal(current_user, project).limit(50)).all() if mentor else [],
         project_form=forms.get("project_form") or ProjectForm(prefix="project", obj=project),
-        apply_form=apply_form, review_form=forms.get("review_form") or ReviewForm(prefix="review"),
-        coach_form=coach_form, journal_form=forms.get("journal_form") or JournalForm(prefix="journal"),
+        apply_form=apply_form,
+        review_form=forms.get("review_form") or ReviewForm(prefix="review"),
+        coach_form=coach_form,
+        journal_form=forms.get("journal_form") or JournalForm(prefix="journal"),
         submit_forms=_milestone_forms(milestones, SubmitMilestoneForm, "m", forms.get("submit_failed", {})),
-        review_forms=_milestone_forms(milestones, MilestoneReviewForm, "r", forms.get("review_failed", {})))
+        review_forms=_milestone_forms(milestones, MilestoneReviewForm, "r", forms.get("review_failed", {})),
+    )
 
 
 @bp.route("/projects/<int:project_id>")
@@ -101,30 +122,55 @@ def _post(project_id: int, form_class, prefix: str, action, form_name: str, mess
 @bp.route("/projects/<int:project_id>/describe", methods=["POST"])
 @login_required
 def describe(project_id: int):
-    return _post(project_id, ProjectForm, "project", lambda p, f: service.update_description(
-        current_user, p, f.territory.data, f.maturity.data, f.team.data, f.needs.data),
-        "project_form", _("The project is saved."))
+    return _post(
+        project_id,
+        ProjectForm,
+        "project",
+        lambda p, f: service.update_description(
+            current_user, p, f.territory.data, f.maturity.data, f.team.data, f.needs.data
+        ),
+        "project_form",
+        _("The project is saved."),
+    )
 
 
 @bp.route("/projects/<int:project_id>/apply", methods=["POST"])
 @login_required
 def apply(project_id: int):
-    return _post(project_id, ApplyForm, "apply", lambda p, f: service.apply(
-        current_user, p, f.track_id.data, f.motivation.data), "apply_form", _("Your application is sent."))
+    return _post(
+        project_id,
+        ApplyForm,
+        "apply",
+        lambda p, f: service.apply(current_user, p, f.track_id.data, f.motivation.data),
+        "apply_form",
+        _("Your application is sent."),
+    )
 
 
 @bp.route("/projects/<int:project_id>/review", methods=["POST"])
 @require("incubation.manage")
 def review(project_id: int):
-    return _post(project_id, ReviewForm, "review", lambda p, f: service.review(
-        current_user, p, f.decision.data, f.note.data), "review_form", _("The decision is sent."))
+    return _post(
+        project_id,
+        ReviewForm,
+        "review",
+        lambda p, f: service.review(current_user, p, f.decision.data, f.note.data),
+        "review_form",
+        _("The decision is sent."),
+    )
 
 
 @bp.route("/projects/<int:project_id>/coaches", methods=["POST"])
 @require("incubation.manage")
 def add_coach(project_id: int):
-    return _post(project_id, CoachForm, "coach", lambda p, f: service.assign_coach(
-        current_user, p, f.user_id.data), "coach_form", _("The coach is assigned."))
+    return _post(
+        project_id,
+        CoachForm,
+        "coach",
+        lambda p, f: service.assign_coach(current_user, p, f.user_id.data),
+        "coach_form",
+        _("The coach is assigned."),
+    )
 
 
 @bp.route("/projects/<int:project_id>/coaches/<int:user_id>/remove", methods=["POST"])
@@ -139,8 +185,14 @@ def remove_coach(project_id: int, user_id: int):
 @bp.route("/projects/<int:project_id>/journal", methods=["POST"])
 @login_required
 def write_journal(project_id: int):
-    return _post(project_id, JournalForm, "journal", lambda p, f: service.write_journal(
-        current_user, p, f.body.data, f.written_on.data), "journal_form", _("The entry is added."))
+    return _post(
+        project_id,
+        JournalForm,
+        "journal",
+        lambda p, f: service.write_journal(current_user, p, f.body.data, f.written_on.data),
+        "journal_form",
+        _("The entry is added."),
+    )
 
 
 @bp.route("/projects/<int:project_id>/milestones/<int:pm_id>/submit", methods=["POST"])
@@ -194,8 +246,14 @@ def document(document_id: int):
 def pipeline():
     q = request.args.get("q", "").strip()[:100]
     labels, series = reports.projects_per_stage_and_year(current_user)
-    return render_template("incubation/pipeline.html", groups=reports.pipeline(current_user, q), q=q,
-                           labels=labels, series=series, thresholds=reports.stalled_thresholds())
+    return render_template(
+        "incubation/pipeline.html",
+        groups=reports.pipeline(current_user, q),
+        q=q,
+        labels=labels,
+        series=series,
+        thresholds=reports.stalled_thresholds(),
+    )
 
 
 @bp.route("/pipeline/chart.svg")

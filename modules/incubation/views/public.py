@@ -1,4 +1,5 @@
 """Public sign-up of project holders, e-mail confirmation, and the module's home page."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
@@ -27,8 +28,15 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            service.sign_up(form.email.data, form.name.data, form.password.data, form.project_name.data,
-                            form.territory.data, form.needs.data, str(get_locale() or "fr"))
+            service.sign_up(
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                form.project_name.data,
+                form.territory.data,
+                form.needs.data,
+                str(get_locale() or "fr"),
+            )
             db.session.commit()
             return render_template("incubation/signup_done.html", email=form.email.data)
         except DomainError as error:

@@ -1,4 +1,5 @@
 """Tracks, their stages and milestones (the coordinator defines them; everyone logged in reads them)."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -29,16 +30,19 @@ def tracks():
         except DomainError as error:
             attach_error(form, error)
     items = db.session.scalars(db.select(Track).order_by(Track.name)).all()
-    return render_template("incubation/tracks.html", tracks=items, form=form,
-                           coordinator=is_coordinator(current_user))
+    return render_template("incubation/tracks.html", tracks=items, form=form, coordinator=is_coordinator(current_user))
 
 
 def _track_page(track: Track, stage_form=None, milestone_form=None, milestone_stage=None):
-    return render_template("incubation/track.html", track=track, coordinator=is_coordinator(current_user),
-                           stage_form=stage_form or StageForm(prefix="stage"),
-                           milestone_form=milestone_form or MilestoneForm(prefix="milestone"),
-                           blank_milestone_form=MilestoneForm(prefix="milestone", formdata=None),
-                           milestone_stage=milestone_stage)
+    return render_template(
+        "incubation/track.html",
+        track=track,
+        coordinator=is_coordinator(current_user),
+        stage_form=stage_form or StageForm(prefix="stage"),
+        milestone_form=milestone_form or MilestoneForm(prefix="milestone"),
+        blank_milestone_form=MilestoneForm(prefix="milestone", formdata=None),
+        milestone_stage=milestone_stage,
+    )
 
 
 @bp.route("/tracks/<int:track_id>")

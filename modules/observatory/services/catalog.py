@@ -1,4 +1,5 @@
 """What is measured and when: indicators grouped by theme, their rules, reporting periods."""
+
 from __future__ import annotations
 
 import calendar
@@ -53,8 +54,12 @@ COLLECTED = [code for code, theme, *_rest in STANDARD if theme == "collection"]
 REUSED = ["reused_sold", "reused_given"]
 OUTCOMES = [*REUSED, "recycled", "discarded"]
 STANDARD_RULES = [
-    ("outcomes_within_collected", OUTCOMES, COLLECTED,
-     _l("Reused, recycled and discarded tonnages together cannot exceed the tonnages collected.")),
+    (
+        "outcomes_within_collected",
+        OUTCOMES,
+        COLLECTED,
+        _l("Reused, recycled and discarded tonnages together cannot exceed the tonnages collected."),
+    ),
 ]
 RULE_MESSAGES = {code: message for code, _left, _right, message in STANDARD_RULES}
 
@@ -77,14 +82,24 @@ def seed_standard_indicators() -> int:
     added = 0
     for position, (code, theme, label, unit, decimals) in enumerate(STANDARD):
         if code not in existing:
-            db.session.add(Indicator(code=code, theme=theme, label=str(label), unit=unit, decimals=decimals,
-                                     stock=code in STOCKS, position=(position + 1) * 10))
+            db.session.add(
+                Indicator(
+                    code=code,
+                    theme=theme,
+                    label=str(label),
+                    unit=unit,
+                    decimals=decimals,
+                    stock=code in STOCKS,
+                    position=(position + 1) * 10,
+                )
+            )
             added += 1
     rules = set(db.session.scalars(db.select(Rule.code)))
     for code, left, right, message in STANDARD_RULES:
         if code not in rules:
-            db.session.add(Rule(code=code, left_codes=" ".join(left), right_codes=" ".join(right),
-                                message=str(message)))
+            db.session.add(
+                Rule(code=code, left_codes=" ".join(left), right_codes=" ".join(right), message=str(message))
+            )
             added += 1
     db.session.flush()
     if added:
@@ -114,8 +129,9 @@ def create_indicator(code: str, theme: str, label: str, unit: str, decimals: int
     if db.session.scalar(db.select(Indicator.id).where(Indicator.code == code)):
         raise Conflict(_("An indicator with this code exists already."), field="code")
     last = db.session.scalar(db.select(db.func.max(Indicator.position))) or 0
-    indicator = Indicator(code=code, theme=theme, label=label.strip(), unit=unit, decimals=decimals,
-                          stock=stock, position=last + 10)
+    indicator = Indicator(
+        code=code, theme=theme, label=label.strip(), unit=unit, decimals=decimals, stock=stock, position=last + 10
+    )
     db.session.add(indicator)
     db.session.flush()
     audit.record("observatory.indicator.create", "indicator", indicator.id, code=code)

@@ -5,6 +5,7 @@ cache could not be invalidated correctly: the hook gives figures, not the change
 the regional pages read a snapshot that a scheduled job refreshes every hour (``jobs.py``) and say
 when it was computed; one structure's dashboard still asks the modules live (it costs little).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,9 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import force_locale, format_date, format_time
+from flask_babel import force_locale, format_date, format_time, lazy_gettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from sqlalchemy.exc import IntegrityError
 
 from core.db import utcnow
@@ -35,8 +35,9 @@ class Snapshot:
 
 
 def _asked(year: int) -> list[Indicator]:
-    return collect("erp_observatory_indicators", start=date(year, 1, 1), end=date(year + 1, 1, 1),
-                   organization_ids=None)
+    return collect(
+        "erp_observatory_indicators", start=date(year, 1, 1), end=date(year + 1, 1, 1), organization_ids=None
+    )
 
 
 def _decimals(values) -> int:
@@ -44,8 +45,12 @@ def _decimals(values) -> int:
 
 
 def _locked(year: int) -> ContributionSnapshot | None:
-    stmt = (db.select(ContributionSnapshot).where(ContributionSnapshot.year == year)
-            .with_for_update().execution_options(populate_existing=True))
+    stmt = (
+        db.select(ContributionSnapshot)
+        .where(ContributionSnapshot.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     return db.session.scalar(stmt)
 
 
@@ -82,13 +87,24 @@ def refresh(year: int) -> None:
     stale = db.select(ContributedIndicator.id).where(ContributedIndicator.year == year)
     db.session.execute(db.delete(ContributedValue).where(ContributedValue.indicator_id.in_(stale)))
     db.session.execute(db.delete(ContributedIndicator).where(ContributedIndicator.year == year))
-    kept = [ContributedIndicator(year=year, code=item.code, position=position, label=label, unit=item.unit,
-                                 decimals=_decimals(item.values.values()))
-            for position, (item, label) in enumerate(asked)]
+    kept = [
+        ContributedIndicator(
+            year=year,
+            code=item.code,
+            position=position,
+            label=label,
+            unit=item.unit,
+            decimals=_decimals(item.values.values()),
+        )
+        for position, (item, label) in enumerate(asked)
+    ]
     db.session.add_all(kept)
     db.session.flush()
-    values = [{"indicator_id": row.id, "organization_id": org_id, "value": value}
-              for row, (item, _label) in zip(kept, asked) for org_id, value in item.values.items()]
+    values = [
+        {"indicator_id": row.id, "organization_id": org_id, "value": value}
+        for row, (item, _label) in zip(kept, asked)
+        for org_id, value in item.values.items()
+    ]
     if values:
         db.session.execute(db.insert(ContributedValue), values)
     db.session.commit()
@@ -115,11 +131,20 @@ def snapshot(year: int) -> Snapshot:
 
 
 def _stored(year: int) -> list[Indicator]:
-    stmt = (db.select(ContributedIndicator.id, ContributedIndicator.code, ContributedIndicator.label,
-                      ContributedIndicator.unit, ContributedIndicator.decimals,
-                      ContributedValue.organization_id, ContributedValue.value)
-            .outerjoin(ContributedValue, ContributedValue.indicator_id == ContributedIndicator.id)
-            .where(ContributedIndicator.year == year).order_by(ContributedIndicator.position))
+    stmt = (
+        db.select(
+            ContributedIndicator.id,
+            ContributedIndicator.code,
+            ContributedIndicator.label,
+            ContributedIndicator.unit,
+            ContributedIndicator.decimals,
+            ContributedValue.organization_id,
+            ContributedValue.value,
+        )
+        .outerjoin(ContributedValue, ContributedValue.indicator_id == ContributedIndicator.id)
+        .where(ContributedIndicator.year == year)
+        .order_by(ContributedIndicator.position)
+    )
     indicators: dict[int, Indicator] = {}
     for row_id, code, label, unit, decimals, org_id, value in db.session.execute(stmt):
         if row_id not in indicators:
@@ -131,5 +156,8 @@ def _stored(year: int) -> list[Indicator]:
 
 def as_of_sentence(computed_at: datetime) -> str:
     """When the figures were computed, in the reader's language and Paris time."""
-    return _("Figures of the other modules as of %(date)s, %(time)s.",
-             date=format_date(computed_at, "d MMMM y"), time=format_time(computed_at, "HH:mm"))
+    return _(
+        "Figures of the other modules as of %(date)s, %(time)s.",
+        date=format_date(computed_at, "d MMMM y"),
+        time=format_time(computed_at, "HH:mm"),
+    )

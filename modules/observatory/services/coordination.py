@@ -1,4 +1,5 @@
 """The coordinator's follow-up (who has not reported, reminders) and publication consent."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -41,10 +42,18 @@ def reports_to_fill(user, recent: int = 4) -> list[tuple[int, Period]]:
     orgs = permitted_org_ids(user, "observatory.report")
     if not orgs:
         return []
-    periods = list(db.session.scalars(db.select(Period).where(Period.end_on <= today())
-                                      .order_by(Period.start_on.desc()).limit(recent)))
-    done = set(db.session.execute(db.select(Report.organization_id, Report.period_id).where(
-        Report.organization_id.in_(orgs), Report.status.in_(DONE))).all())
+    periods = list(
+        db.session.scalars(
+            db.select(Period).where(Period.end_on <= today()).order_by(Period.start_on.desc()).limit(recent)
+        )
+    )
+    done = set(
+        db.session.execute(
+            db.select(Report.organization_id, Report.period_id).where(
+                Report.organization_id.in_(orgs), Report.status.in_(DONE)
+            )
+        ).all()
+    )
     return [(org, p) for p in periods for org in sorted(orgs) if (org, p.id) not in done]
 
 
@@ -57,8 +66,9 @@ def _remind(period: Period, org: Organization) -> int:
 def send_due_reminders() -> int:
     """Remind once the structures that have not reported, a week before the due date."""
     start = today()
-    stmt = db.select(Period).where(Period.due_on >= start, Period.due_on <= start + timedelta(days=REMIND_DAYS_BEFORE),
-                                   Period.end_on <= start)
+    stmt = db.select(Period).where(
+        Period.due_on >= start, Period.due_on <= start + timedelta(days=REMIND_DAYS_BEFORE), Period.end_on <= start
+    )
     sent = 0
     for period in db.session.scalars(stmt).all():
         for org in missing(period):
@@ -79,8 +89,9 @@ def remind_now(user, period_id: int) -> int:
         raise NotFound(_("This period does not exist."))
     sent = 0
     for org in missing(period):
-        reminder = db.session.scalar(db.select(Reminder).filter_by(period_id=period.id, organization_id=org.id,
-                                                                   kind="manual"))
+        reminder = db.session.scalar(
+            db.select(Reminder).filter_by(period_id=period.id, organization_id=org.id, kind="manual")
+        )
         if reminder is None:
             db.session.add(Reminder(period_id=period.id, organization_id=org.id, kind="manual"))
         else:

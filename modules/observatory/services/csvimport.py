@@ -1,5 +1,6 @@
 """Importing a report from a structure's own tooling: a CSV read in full, shown as a preview
 with an error per line, and saved only when every line is right and the person confirms."""
+
 from __future__ import annotations
 
 import csv
@@ -18,9 +19,19 @@ from modules.observatory.services.values import parse_number, rule_errors
 MAX_BYTES = 200_000
 MAX_LINES = 500
 # French exports of spreadsheets name the columns in French: both are understood.
-COLUMNS = {"indicator": "indicator", "indicateur": "indicator", "code": "indicator",
-           "value": "value", "valeur": "value", "label": "label", "libellé": "label", "libelle": "label",
-           "unit": "unit", "unité": "unit", "unite": "unit"}
+COLUMNS = {
+    "indicator": "indicator",
+    "indicateur": "indicator",
+    "code": "indicator",
+    "value": "value",
+    "valeur": "value",
+    "label": "label",
+    "libellé": "label",
+    "libelle": "label",
+    "unit": "unit",
+    "unité": "unit",
+    "unite": "unit",
+}
 
 
 @dataclass

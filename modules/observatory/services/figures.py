@@ -5,6 +5,7 @@ validated figures (``validated_version``): a validation or a correction changes 
 corrected report still changes every total at once. The other modules' figures of the whole
 network come from their hourly snapshot (services/contributions.py); one structure's are asked live.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -71,9 +72,18 @@ def _remembered(compute):
 def per_structure(year: int, org_ids: set[int] | None = None) -> dict[int, dict[str, Decimal]]:
     """{organization id: {code: yearly figure}}: flows summed, stocks averaged over reported periods."""
     stmt = (
-        db.select(Report.organization_id, Indicator.code, Indicator.stock, Indicator.decimals,
-                  db.func.sum(ReportValue.value), db.func.count(ReportValue.id))
-        .select_from(ReportValue).join(ReportValue.report).join(Report.period).join(ReportValue.indicator)
+        db.select(
+            Report.organization_id,
+            Indicator.code,
+            Indicator.stock,
+            Indicator.decimals,
+            db.func.sum(ReportValue.value),
+            db.func.count(ReportValue.id),
+        )
+        .select_from(ReportValue)
+        .join(ReportValue.report)
+        .join(Report.period)
+        .join(ReportValue.indicator)
         .where(Period.year == year, Report.status.in_(COUNTED))
         .group_by(Report.organization_id, Indicator.code, Indicator.stock, Indicator.decimals)
     )
@@ -93,7 +103,10 @@ def flow_totals(year: int, org_ids: set[int] | None = None) -> dict[str, Decimal
     gives for them, summed by the database instead of per structure."""
     stmt = (
         db.select(Indicator.code, db.func.sum(ReportValue.value))
-        .select_from(ReportValue).join(ReportValue.report).join(Report.period).join(ReportValue.indicator)
+        .select_from(ReportValue)
+        .join(ReportValue.report)
+        .join(Report.period)
+        .join(ReportValue.indicator)
         .where(Period.year == year, Report.status.in_(COUNTED), Indicator.stock.is_(False))
         .group_by(Indicator.code)
     )
@@ -107,7 +120,10 @@ def per_period(year: int, org_ids: set[int] | None = None) -> dict[int, dict[str
     """{period id: {code: figure summed over the structures}}."""
     stmt = (
         db.select(Report.period_id, Indicator.code, db.func.sum(ReportValue.value))
-        .select_from(ReportValue).join(ReportValue.report).join(Report.period).join(ReportValue.indicator)
+        .select_from(ReportValue)
+        .join(ReportValue.report)
+        .join(Report.period)
+        .join(ReportValue.indicator)
         .where(Period.year == year, Report.status.in_(COUNTED))
         .group_by(Report.period_id, Indicator.code)
     )
@@ -135,8 +151,7 @@ def rate(reused: Decimal | None, collected: Decimal | None) -> Decimal | None:
 
 def reuse_rate(figures: dict[str, Decimal]) -> Decimal | None:
     """Share of the collected tonnage that was reused (sold or given), in percent."""
-    return rate(sum((figures.get(c, ZERO) for c in REUSED), ZERO),
-                sum((figures.get(c, ZERO) for c in COLLECTED), ZERO))
+    return rate(sum((figures.get(c, ZERO) for c in REUSED), ZERO), sum((figures.get(c, ZERO) for c in COLLECTED), ZERO))
 
 
 def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
@@ -148,8 +163,9 @@ def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
 def contributed(year: int, org_ids: set[int] | None = None) -> list[Contributed]:
     """Figures of the other installed modules over the calendar year, through the hook (of some
     organizations: the modules may leave the others out)."""
-    return collect("erp_observatory_indicators", start=date(year, 1, 1), end=date(year + 1, 1, 1),
-                   organization_ids=org_ids)
+    return collect(
+        "erp_observatory_indicators", start=date(year, 1, 1), end=date(year + 1, 1, 1), organization_ids=org_ids
+    )
 
 
 def _by_theme(rows):
@@ -210,10 +226,21 @@ def dashboard(year: int, org_ids: set[int] | None = None) -> Dashboard:
     contributed_rows, as_of = _contributed_rows(year, total, org_ids)
     structures = per_structure(year, org_ids)
     current, previous = add_up(structures), add_up(per_structure(year - 1, org_ids))
-    rows = [Row(i.code, label_of(i), i.unit, i.theme, current.get(i.code), previous.get(i.code), i.decimals)
-            for i in active_indicators()]
-    return Dashboard(year, rows, reuse_rate(current), reuse_rate(previous), periods_of(year),
-                     per_period(year, org_ids), structures, contributed_rows, as_of)
+    rows = [
+        Row(i.code, label_of(i), i.unit, i.theme, current.get(i.code), previous.get(i.code), i.decimals)
+        for i in active_indicators()
+    ]
+    return Dashboard(
+        year,
+        rows,
+        reuse_rate(current),
+        reuse_rate(previous),
+        periods_of(year),
+        per_period(year, org_ids),
+        structures,
+        contributed_rows,
+        as_of,
+    )
 
 
 def _contributed_rows(year: int, total, org_ids: set[int] | None = None) -> tuple[list[Row], datetime | None]:
@@ -229,8 +256,16 @@ def _contributed_rows(year: int, total, org_ids: set[int] | None = None) -> tupl
     rows = []
     for item in this_year:
         earlier = previous.get(item.code)
-        rows.append(Row(item.code, str(item.label), item.unit, "modules", total(item.values),
-                        total(earlier.values) if earlier else None))
+        rows.append(
+            Row(
+                item.code,
+                str(item.label),
+                item.unit,
+                "modules",
+                total(item.values),
+                total(earlier.values) if earlier else None,
+            )
+        )
     return rows, as_of
 
 
@@ -269,8 +304,18 @@ def public_figures(year: int) -> PublicFigures:
     """Regional figures safe to publish, and the own figures of the structures that agreed."""
     consent = consenting()
     now, before = per_structure(year), per_structure(year - 1)
-    rows = [Row(i.code, label_of(i), i.unit, i.theme, _public_total(now, [i.code], consent),
-                _public_total(before, [i.code], consent), i.decimals) for i in active_indicators()]
+    rows = [
+        Row(
+            i.code,
+            label_of(i),
+            i.unit,
+            i.theme,
+            _public_total(now, [i.code], consent),
+            _public_total(before, [i.code], consent),
+            i.decimals,
+        )
+        for i in active_indicators()
+    ]
 
     def public_rate(structures):
         return rate(_public_total(structures, REUSED, consent), _public_total(structures, COLLECTED, consent))
@@ -279,8 +324,12 @@ def public_figures(year: int) -> PublicFigures:
         contributors = set(values)
         return sum(values.values(), ZERO) if contributors and disclosable(contributors, consent) else None
 
-    names = dict(db.session.execute(db.select(Organization.id, Organization.name)
-                                    .where(Organization.id.in_(consent or [-1]))).all())
+    names = dict(
+        db.session.execute(
+            db.select(Organization.id, Organization.name).where(Organization.id.in_(consent or [-1]))
+        ).all()
+    )
     shown = sorted((names[org], figures, reuse_rate(figures)) for org, figures in now.items() if org in consent)
-    return PublicFigures(year, rows, public_rate(now), public_rate(before), len(now), shown,
-                         *_contributed_rows(year, safe))
+    return PublicFigures(
+        year, rows, public_rate(now), public_rate(before), len(now), shown, *_contributed_rows(year, safe)
+    )

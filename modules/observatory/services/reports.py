@@ -4,6 +4,7 @@ Record rule: a user reaches only the reports of organizations where they hold th
 any other id looks absent (404). Every state change locks the report row, so two clicks (or two
 coordinators) cannot both submit or validate it.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,8 @@ def visible_reports(user, permission: str = "observatory.view", search: str = ""
     stmt = db.select(Report).join(Report.period).order_by(Period.start_on.desc(), Report.id)
     if search:
         stmt = stmt.join(Organization, Organization.id == Report.organization_id).where(
-            Organization.name.ilike(f"%{search}%"))
+            Organization.name.ilike(f"%{search}%")
+        )
     return scope(stmt, Report.organization_id, user, permission)
 
 
@@ -63,8 +65,7 @@ def previous_figures(report: Report) -> dict[str, Decimal]:
     period = previous_period(report.period)
     if period is None:
         return {}
-    stmt = db.select(Report).where(Report.organization_id == report.organization_id,
-                                   Report.period_id == period.id)
+    stmt = db.select(Report).where(Report.organization_id == report.organization_id, Report.period_id == period.id)
     return figures_of(db.session.scalar(stmt))
 
 
@@ -92,8 +93,7 @@ def open_report(user, organization_id: int, period_id: int) -> Report:
             db.session.flush()
     except IntegrityError:  # opened at the same moment by another request: use that one
         return db.session.scalars(stmt.execution_options(populate_existing=True)).one()
-    audit.record("observatory.report.open", "report", report.id, organization_id=organization_id,
-                 period_id=period_id)
+    audit.record("observatory.report.open", "report", report.id, organization_id=organization_id, period_id=period_id)
     return report
 
 
@@ -127,10 +127,16 @@ def _apply(report: Report, figures: dict[str, Decimal | None]) -> dict[str, list
 
 
 def _revision(report: Report, user, action: str, reason: str | None = None, changes: dict | None = None):
-    db.session.add(Revision(report_id=report.id, user_id=getattr(user, "id", None), action=action,
-                            reason=reason, changes=json.dumps(changes or {}, ensure_ascii=False)))
-    audit.record(f"observatory.report.{action}", "report", report.id, user=user, reason=reason,
-                 changes=changes or {})
+    db.session.add(
+        Revision(
+            report_id=report.id,
+            user_id=getattr(user, "id", None),
+            action=action,
+            reason=reason,
+            changes=json.dumps(changes or {}, ensure_ascii=False),
+        )
+    )
+    audit.record(f"observatory.report.{action}", "report", report.id, user=user, reason=reason, changes=changes or {})
 
 
 def save_draft(user, report_id: int, raw: dict) -> Report:
@@ -207,6 +213,5 @@ def history(report: Report) -> list[Revision]:
 
 
 def managers_of(organization_id: int):
-    stmt = db.select(Membership).where(Membership.organization_id == organization_id,
-                                       Membership.role == MEMBER_MANAGER)
+    stmt = db.select(Membership).where(Membership.organization_id == organization_id, Membership.role == MEMBER_MANAGER)
     return [m.user for m in db.session.scalars(stmt) if m.user.active]

@@ -1,4 +1,5 @@
 """Reading typed figures: French decimal commas, thousands separators, units' decimals."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -17,8 +18,7 @@ class FigureErrors(DomainError):
     """Several figures refused at once: ``errors`` maps an indicator code (or a line) to its message."""
 
     def __init__(self, errors: dict[str, str], message: str | None = None):
-        super().__init__(message or _("Some figures are not valid; nothing was saved."),
-                         field=next(iter(errors), None))
+        super().__init__(message or _("Some figures are not valid; nothing was saved."), field=next(iter(errors), None))
         self.errors = errors
 
 

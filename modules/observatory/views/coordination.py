@@ -1,4 +1,5 @@
 """The coordinator's pages: periods, who has reported, reminders, indicators."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -40,26 +41,35 @@ def periods():
         except DomainError as error:
             attach_error(year_form, error)
     page = paged(db.select(Period).order_by(Period.start_on.desc()))
-    return render_template("observatory/periods.html", form=form, year_form=year_form, page=page,
-                           period_label=catalog.period_label)
+    return render_template(
+        "observatory/periods.html", form=form, year_form=year_form, page=page, period_label=catalog.period_label
+    )
 
 
 @bp.route("/periods/<int:period_id>")
 @require("observatory.coordinate")
 def period(period_id):
     item = db.get_or_404(Period, period_id)
-    return render_template("observatory/period.html", period=item, rows=coordination.follow_up(item),
-                           overdue=today() > item.due_on, period_label=catalog.period_label)
+    return render_template(
+        "observatory/period.html",
+        period=item,
+        rows=coordination.follow_up(item),
+        overdue=today() > item.due_on,
+        period_label=catalog.period_label,
+    )
 
 
 @bp.route("/periods/<int:period_id>/follow-up.csv")
 @require("observatory.coordinate")
 def period_csv(period_id):
     item = db.get_or_404(Period, period_id)
-    rows = [[org.name, report.status if report else "missing", report.submitted_at if report else None]
-            for org, report in coordination.follow_up(item)]
-    return csv_response(f"follow-up-{item.year}-{item.kind}-{item.number}.csv",
-                        ["structure", "status", "submitted_at"], rows)
+    rows = [
+        [org.name, report.status if report else "missing", report.submitted_at if report else None]
+        for org, report in coordination.follow_up(item)
+    ]
+    return csv_response(
+        f"follow-up-{item.year}-{item.kind}-{item.number}.csv", ["structure", "status", "submitted_at"], rows
+    )
 
 
 @bp.route("/periods/<int:period_id>/remind", methods=["POST"])
@@ -87,8 +97,9 @@ def indicators():
             attach_error(rule_form, error)
     if request.method == "POST" and "indicator-code" in request.form and form.validate():
         try:
-            catalog.create_indicator(form.code.data, form.theme.data, form.label.data, form.unit.data,
-                                     form.decimals.data, form.stock.data)
+            catalog.create_indicator(
+                form.code.data, form.theme.data, form.label.data, form.unit.data, form.decimals.data, form.stock.data
+            )
             db.session.commit()
             flash(_("Indicator created."), "success")
             return redirect(url_for("observatory.indicators"))
@@ -96,9 +107,17 @@ def indicators():
             attach_error(form, error)
     items = list(db.session.scalars(db.select(Indicator).order_by(Indicator.position, Indicator.id)))
     rules = list(db.session.scalars(db.select(Rule).order_by(Rule.id)))
-    return render_template("observatory/indicators.html", form=form, rule_form=rule_form, items=items, rules=rules,
-                           label_of=catalog.label_of, rule_message=catalog.rule_message,
-                           themes=catalog.THEMES, units=catalog.UNITS)
+    return render_template(
+        "observatory/indicators.html",
+        form=form,
+        rule_form=rule_form,
+        items=items,
+        rules=rules,
+        label_of=catalog.label_of,
+        rule_message=catalog.rule_message,
+        themes=catalog.THEMES,
+        units=catalog.UNITS,
+    )
 
 
 @bp.route("/indicators/seed", methods=["POST"])

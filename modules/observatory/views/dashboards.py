@@ -1,4 +1,5 @@
 """Dashboards of a structure and of the region: tables, charts, CSV exports, the PDF summary."""
+
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
@@ -12,8 +13,8 @@ from core.charts import chart, svg_response
 from core.extensions import db
 from core.web.pagination import page_args
 from modules.observatory.services import figures
-from modules.observatory.services.contributions import as_of_sentence
 from modules.observatory.services.catalog import COLLECTED, UNITS, active_indicators, label_of, period_label
+from modules.observatory.services.contributions import as_of_sentence
 from modules.observatory.services.summary import yearly_summary
 from modules.observatory.views import bp
 from modules.observatory.views.helpers import chosen_year, csv_response, figure, reader_figure
@@ -47,8 +48,11 @@ def _context(year: int, org_ids):
     labels = [period_label(p) for p in board.periods]
     names = {}
     if org_ids is None:
-        names = dict(db.session.execute(db.select(Organization.id, Organization.name)
-                                        .where(Organization.id.in_(list(board.structures) or [-1]))).all())
+        names = dict(
+            db.session.execute(
+                db.select(Organization.id, Organization.name).where(Organization.id.in_(list(board.structures) or [-1]))
+            ).all()
+        )
     return board, labels, names
 
 
@@ -69,50 +73,79 @@ def _structures_page(board, names) -> Page:
     (all of them are in the CSV export)."""
     page, per_page = page_args()
     ordered = sorted(board.structures, key=lambda org_id: str(names.get(org_id, org_id)).casefold())
-    rows = [(org_id, board.structures[org_id]) for org_id in ordered[(page - 1) * per_page:page * per_page]]
+    rows = [(org_id, board.structures[org_id]) for org_id in ordered[(page - 1) * per_page : page * per_page]]
     return Page(rows, page, per_page, len(ordered))
 
 
 def _render(org, org_ids):
     year = chosen_year()
     board, labels, names = _context(year, org_ids)
-    return render_template("observatory/dashboard.html", board=board, org=org, year=year, labels=labels,
-                           structures=_structures_page(board, names),
-                           names=names, units=UNITS, figure=reader_figure(), period_label=period_label,
-                           chart_tables=_chart_tables(_charts(board, labels, year)),
-                           tables=TABLES, indicators=active_indicators(), label_of=label_of,
-                           as_of_sentence=as_of_sentence)
+    return render_template(
+        "observatory/dashboard.html",
+        board=board,
+        org=org,
+        year=year,
+        labels=labels,
+        structures=_structures_page(board, names),
+        names=names,
+        units=UNITS,
+        figure=reader_figure(),
+        period_label=period_label,
+        chart_tables=_chart_tables(_charts(board, labels, year)),
+        tables=TABLES,
+        indicators=active_indicators(),
+        label_of=label_of,
+        as_of_sentence=as_of_sentence,
+    )
 
 
 def _charts(board, labels, year) -> dict[str, tuple[str, str, list, dict]]:
     """Each chart's kind, title, labels and series: drawn as SVG and repeated as a table."""
     return {
-        "reuse": ("line", _("Reuse rate per period (%)"), labels,
-                  {str(year): [figures.reuse_rate(board.by_period.get(p.id, {})) for p in board.periods]}),
+        "reuse": (
+            "line",
+            _("Reuse rate per period (%)"),
+            labels,
+            {str(year): [figures.reuse_rate(board.by_period.get(p.id, {})) for p in board.periods]},
+        ),
         "flows": _flows_chart(year, [(r.label, r.previous, r.current) for r in board.rows if r.code in COLLECTED]),
-        "jobs": ("bar", _("Jobs (full-time equivalents) per period"), labels,
-                 {str(year): [board.by_period.get(p.id, {}).get("jobs_fte") for p in board.periods]}),
+        "jobs": (
+            "bar",
+            _("Jobs (full-time equivalents) per period"),
+            labels,
+            {str(year): [board.by_period.get(p.id, {}).get("jobs_fte") for p in board.periods]},
+        ),
     }
 
 
 def _flows_chart(year, flows: list[tuple[str, object, object]]) -> tuple[str, str, list, dict]:
     """The tonnages collected per flow, this year and the year before: (label, previous, current)."""
-    return ("bar", _("Tonnages collected per flow (t)"), [label for label, _previous, _current in flows],
-            {str(year - 1): [previous for _label, previous, _current in flows],
-             str(year): [current for _label, _previous, current in flows]})
+    return (
+        "bar",
+        _("Tonnages collected per flow (t)"),
+        [label for label, _previous, _current in flows],
+        {
+            str(year - 1): [previous for _label, previous, _current in flows],
+            str(year): [current for _label, _previous, current in flows],
+        },
+    )
 
 
 def _flows_alone(year, org_ids) -> tuple[str, str, list, dict]:
     """The flows chart without the rest of the dashboard (the dashboard card shows only it)."""
     current, previous = figures.flow_totals(year, org_ids), figures.flow_totals(year - 1, org_ids)
-    return _flows_chart(year, [(label_of(i), previous.get(i.code), current.get(i.code))
-                               for i in active_indicators() if i.code in COLLECTED])
+    return _flows_chart(
+        year,
+        [(label_of(i), previous.get(i.code), current.get(i.code)) for i in active_indicators() if i.code in COLLECTED],
+    )
 
 
 def _chart_tables(charts):
     """The charts' figures as text for their table alternative (decimal comma in French)."""
-    return {name: (title, labels, {key: [figure(v) for v in values] for key, values in series.items()})
-            for name, (_kind, title, labels, series) in charts.items()}
+    return {
+        name: (title, labels, {key: [figure(v) for v in values] for key, values in series.items()})
+        for name, (_kind, title, labels, series) in charts.items()
+    }
 
 
 def glance_widget(user) -> str:
@@ -124,8 +157,9 @@ def glance_widget(user) -> str:
     year = chosen_year()
     scope = None if org_id is None else {org_id}
     title, chart_labels, series = _chart_tables({"flows": _flows_alone(year, scope)})["flows"]
-    return render_template("observatory/widget_glance.html", org_id=org_id, year=year, title=title,
-                           labels=chart_labels, series=series)
+    return render_template(
+        "observatory/widget_glance.html", org_id=org_id, year=year, title=title, labels=chart_labels, series=series
+    )
 
 
 @bp.route("/charts/<name>.svg")
@@ -154,8 +188,10 @@ def export(table):
         rows = [[r.code, r.label, r.unit, r.current, r.previous, r.change] for r in board.rows]
         header = ["indicator", "label", "unit", str(year), str(year - 1), "change_percent"]
     elif table == "periods":
-        rows = [[i.code, label_of(i), i.unit, *[board.by_period.get(p.id, {}).get(i.code) for p in board.periods]]
-                for i in active_indicators()]
+        rows = [
+            [i.code, label_of(i), i.unit, *[board.by_period.get(p.id, {}).get(i.code) for p in board.periods]]
+            for i in active_indicators()
+        ]
         header = ["indicator", "label", "unit", *labels]
     elif table == "structures" and org_ids is None:
         codes = [i.code for i in active_indicators()]

@@ -1,4 +1,5 @@
 """Small helpers shared by the observatory's views: year choice, CSV tables, figures display."""
+
 from __future__ import annotations
 
 import csv
@@ -55,8 +56,7 @@ def csv_response(filename: str, header: list[str], rows: list[list]) -> Response
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([number(cell) if isinstance(cell, Decimal) else ("" if cell is None else cell)
-                         for cell in row])
+        writer.writerow([number(cell) if isinstance(cell, Decimal) else ("" if cell is None else cell) for cell in row])
     response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

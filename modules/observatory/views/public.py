@@ -1,4 +1,5 @@
 """The public page: regional figures only, and the own figures of structures that agreed."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -13,5 +14,12 @@ from modules.observatory.views.helpers import chosen_year, reader_figure
 @bp.route("/public")
 def public():
     year = chosen_year()
-    return render_template("observatory/public.html", data=public_figures(year), year=year, units=UNITS,
-                           figure=reader_figure(), min_group=MIN_GROUP, as_of_sentence=as_of_sentence)
+    return render_template(
+        "observatory/public.html",
+        data=public_figures(year),
+        year=year,
+        units=UNITS,
+        figure=reader_figure(),
+        min_group=MIN_GROUP,
+        as_of_sentence=as_of_sentence,
+    )

@@ -1,4 +1,5 @@
 """A structure's reports: list, fill (draft, submit), import a CSV, export, consent."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -18,8 +19,14 @@ from modules.observatory.services.catalog import THEMES, UNITS, active_indicator
 from modules.observatory.views import bp
 from modules.observatory.views.helpers import csv_response, figure, number
 
-CONTEXT = {"period_label": period_label, "label_of": label_of, "number": number, "figure": figure, "themes": THEMES,
-           "units": UNITS}
+CONTEXT = {
+    "period_label": period_label,
+    "label_of": label_of,
+    "number": number,
+    "figure": figure,
+    "themes": THEMES,
+    "units": UNITS,
+}
 
 
 def _show_errors(form, error: DomainError) -> None:
@@ -50,8 +57,14 @@ def index():
     q = request.args.get("q", "").strip()[:100]
     stmt = reports.visible_reports(current_user, search=q)
     names = {o.id: o.name for o in _my_orgs("observatory.report")}
-    return render_template("observatory/index.html", page=paged(stmt), todo=coordination.reports_to_fill(current_user),
-                           names=names, q=q, **CONTEXT)
+    return render_template(
+        "observatory/index.html",
+        page=paged(stmt),
+        todo=coordination.reports_to_fill(current_user),
+        names=names,
+        q=q,
+        **CONTEXT,
+    )
 
 
 @bp.route("/structures/<int:org_id>/periods/<int:period_id>", methods=["GET", "POST"])
@@ -81,17 +94,32 @@ def edit_report(org_id, period_id):
         except DomainError as error:
             _show_errors(form, error)
     previous = reports.previous_figures(existing or Report(organization_id=org_id, period=period))
-    return render_template("observatory/edit.html", form=form, org=org, period=period, report=existing,
-                           indicators=indicators, previous=previous, **CONTEXT)
+    return render_template(
+        "observatory/edit.html",
+        form=form,
+        org=org,
+        period=period,
+        report=existing,
+        indicators=indicators,
+        previous=previous,
+        **CONTEXT,
+    )
 
 
 @bp.route("/reports/<int:report_id>")
 @require("observatory.view")
 def report(report_id):
     item = reports.get_report(current_user, report_id)
-    return render_template("observatory/report.html", report=item, figures=reports.figures_of(item),
-                           previous=reports.previous_figures(item), history=reports.history(item),
-                           indicators=active_indicators(), return_form=ReturnForm(), **CONTEXT)
+    return render_template(
+        "observatory/report.html",
+        report=item,
+        figures=reports.figures_of(item),
+        previous=reports.previous_figures(item),
+        history=reports.history(item),
+        indicators=active_indicators(),
+        return_form=ReturnForm(),
+        **CONTEXT,
+    )
 
 
 def _act(report_id, action, message):
@@ -125,8 +153,11 @@ def validate(report_id):
 def return_report(report_id):
     form = ReturnForm()
     comment = form.comment.data if form.validate_on_submit() else ""
-    return _act(report_id, lambda: reports.return_report(current_user, report_id, comment),
-                _("Report returned to the structure."))
+    return _act(
+        report_id,
+        lambda: reports.return_report(current_user, report_id, comment),
+        _("Report returned to the structure."),
+    )
 
 
 @bp.route("/reports/<int:report_id>/correct", methods=["GET", "POST"])
@@ -134,8 +165,7 @@ def return_report(report_id):
 def correct(report_id):
     item = reports.get_report(current_user, report_id, "observatory.coordinate")
     indicators = active_indicators()
-    form = figures_form(indicators, CorrectionBase,
-                        data=_typed(reports.figures_of(item), indicators))
+    form = figures_form(indicators, CorrectionBase, data=_typed(reports.figures_of(item), indicators))
     if form.validate_on_submit():
         try:
             reports.correct(current_user, report_id, form.figures(indicators), form.reason.data)

@@ -1,4 +1,5 @@
 """/api/v1/pooling: equipment, search, availability and bookings."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,17 +11,30 @@ from core.accounts.permissions import require
 from core.api import page_of, paginate
 from core.clock import today
 from core.extensions import db
-from modules.pooling.api.schemas import (AvailabilityQuery, BookingQuery, BookingSchema, BookRequestSchema,
-                                         DayAvailabilitySchema, EquipmentQuery, EquipmentSchema, RefuseSchema,
-                                         SearchQuery, SearchResultSchema)
+from modules.pooling.api.schemas import (
+    AvailabilityQuery,
+    BookingQuery,
+    BookingSchema,
+    BookRequestSchema,
+    DayAvailabilitySchema,
+    EquipmentQuery,
+    EquipmentSchema,
+    RefuseSchema,
+    SearchQuery,
+    SearchResultSchema,
+)
 from modules.pooling.models import Booking
 from modules.pooling.services import booking as booking_service
 from modules.pooling.services import search as search_service
 from modules.pooling.services.common import optional_org_id
 from modules.pooling.services.equipment import get_equipment
 
-api = Blueprint("pooling_api", __name__, url_prefix="/api/v1/pooling",
-                description="Shared equipment: search by dates, availability, bookings")
+api = Blueprint(
+    "pooling_api",
+    __name__,
+    url_prefix="/api/v1/pooling",
+    description="Shared equipment: search by dates, availability, bookings",
+)
 
 
 @api.route("/equipment")
@@ -40,8 +54,9 @@ def list_equipment(args):
 def search_equipment(args):
     """What is free between two dates, nearest first, with the rules your booking would break."""
     org_id = optional_org_id(current_user, "pooling.book", args.get("organization_id"))
-    return search_service.search(current_user, args["start"], args["end"], org_id, args.get("category"),
-                                 args.get("site_id"), args.get("max_km"))
+    return search_service.search(
+        current_user, args["start"], args["end"], org_id, args.get("category"), args.get("site_id"), args.get("max_km")
+    )
 
 
 @api.route("/equipment/<int:equipment_id>")
@@ -81,8 +96,15 @@ def list_bookings(args):
 @api.response(201, BookingSchema(many=True))
 def create_booking(args):
     """Book one or several units (all or none). 409 with the next free slot when taken."""
-    bookings = booking_service.book(current_user, args["equipment_id"], args["start"], args["end"],
-                                    args["quantity"], args.get("organization_id"), args["purpose"])
+    bookings = booking_service.book(
+        current_user,
+        args["equipment_id"],
+        args["start"],
+        args["end"],
+        args["quantity"],
+        args.get("organization_id"),
+        args["purpose"],
+    )
     db.session.commit()
     return bookings
 

@@ -1,4 +1,5 @@
 """/api/v1/pooling/purchases: campaigns, live figures, pledges, reception."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -16,8 +17,12 @@ from modules.pooling.services import purchases
 from modules.pooling.services.common import optional_org_id
 from modules.pooling.services.pricing import Tier
 
-api = Blueprint("pooling_purchases_api", __name__, url_prefix="/api/v1/pooling/purchases",
-                description="Group purchases with network-wide price tiers")
+api = Blueprint(
+    "pooling_purchases_api",
+    __name__,
+    url_prefix="/api/v1/pooling/purchases",
+    description="Group purchases with network-wide price tiers",
+)
 
 
 MAX_QUANTITY = 1_000_000
@@ -27,22 +32,29 @@ PRICE = ma.validate.Range(min=0, max=Decimal("99999999.99"))
 
 class TierSchema(ma.Schema):
     min_quantity = ma.fields.Integer(required=True, validate=QUANTITY, metadata={"example": 1})
-    max_quantity = ma.fields.Integer(load_default=None, allow_none=True, validate=QUANTITY,
-                                     metadata={"example": 49})
-    unit_price = ma.fields.Decimal(required=True, as_string=True, places=2, validate=PRICE,
-                                   metadata={"example": "12.00"})
+    max_quantity = ma.fields.Integer(load_default=None, allow_none=True, validate=QUANTITY, metadata={"example": 49})
+    unit_price = ma.fields.Decimal(
+        required=True, as_string=True, places=2, validate=PRICE, metadata={"example": "12.00"}
+    )
 
 
 class ProductSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    reference = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=60),
-                                 metadata={"example": "GANT-NIT-L"})
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
-                            metadata={"example": "Work gloves, size L"})
+    reference = ma.fields.String(
+        required=True, validate=ma.validate.Length(min=1, max=60), metadata={"example": "GANT-NIT-L"}
+    )
+    name = ma.fields.String(
+        required=True, validate=ma.validate.Length(min=1, max=200), metadata={"example": "Work gloves, size L"}
+    )
     unit = ma.fields.String(load_default="", validate=ma.validate.Length(max=30), metadata={"example": "pair"})
     pack_size = ma.fields.Integer(load_default=1, validate=QUANTITY, metadata={"example": 10})
-    vat_rate = ma.fields.Decimal(load_default=Decimal("20"), as_string=True, places=2,
-                                 validate=ma.validate.Range(min=0, max=100), metadata={"example": "20.00"})
+    vat_rate = ma.fields.Decimal(
+        load_default=Decimal("20"),
+        as_string=True,
+        places=2,
+        validate=ma.validate.Range(min=0, max=100),
+        metadata={"example": "20.00"},
+    )
     tiers = ma.fields.List(ma.fields.Nested(TierSchema), required=True)
     final_unit_price = ma.fields.Decimal(as_string=True, dump_only=True, allow_none=True)
     delivered_quantity = ma.fields.Integer(dump_only=True, allow_none=True)
@@ -57,24 +69,32 @@ class DeliverySiteSchema(ma.Schema):
 class CampaignSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     organization_id = Id(required=True, metadata={"description": "Who orders and pays"})
-    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
-                             metadata={"example": "Workwear 2027"})
+    title = ma.fields.String(
+        required=True, validate=ma.validate.Length(min=1, max=200), metadata={"example": "Workwear 2027"}
+    )
     description = ma.fields.String(load_default="")
-    supplier_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200),
-                                     metadata={"example": "Vêtements Pro Centre"})
+    supplier_name = ma.fields.String(
+        required=True, validate=ma.validate.Length(min=1, max=200), metadata={"example": "Vêtements Pro Centre"}
+    )
     supplier_contact = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
     supplier_terms = ma.fields.String(load_default="")
     opens_at = AwareDateTime(required=True, metadata={"example": "2026-12-01T09:00:00+01:00"})
     deadline = AwareDateTime(required=True, metadata={"example": "2026-12-20T18:00:00+01:00"})
-    min_total_quantity = ma.fields.Integer(load_default=None, allow_none=True,
-                                           validate=ma.validate.Range(min=0, max=MAX_QUANTITY))
-    min_total_amount = ma.fields.Decimal(load_default=None, allow_none=True, as_string=True, places=2,
-                                         validate=PRICE)
+    min_total_quantity = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=MAX_QUANTITY)
+    )
+    min_total_amount = ma.fields.Decimal(load_default=None, allow_none=True, as_string=True, places=2, validate=PRICE)
     status = ma.fields.String(dump_only=True)
-    products = ma.fields.List(ma.fields.Nested(ProductSchema), required=True,
-                              validate=ma.validate.Length(min=1, max=100))
-    site_ids = ma.fields.List(Id(), load_only=True, required=True, validate=ma.validate.Length(max=100),
-                              metadata={"description": "Member organizations delivered to", "example": [2, 3]})
+    products = ma.fields.List(
+        ma.fields.Nested(ProductSchema), required=True, validate=ma.validate.Length(min=1, max=100)
+    )
+    site_ids = ma.fields.List(
+        Id(),
+        load_only=True,
+        required=True,
+        validate=ma.validate.Length(max=100),
+        metadata={"description": "Member organizations delivered to", "example": [2, 3]},
+    )
     sites = ma.fields.Nested(DeliverySiteSchema, many=True, dump_only=True)
 
 
@@ -106,17 +126,23 @@ class FiguresQuery(ma.Schema):
 
 class PledgeSchema(ma.Schema):
     product_id = Id(required=True)
-    quantity = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0, max=MAX_QUANTITY),
-                                 metadata={"description": "The new total for your organization; 0 withdraws",
-                                           "example": 20})
+    quantity = ma.fields.Integer(
+        required=True,
+        strict=True,
+        validate=ma.validate.Range(min=0, max=MAX_QUANTITY),
+        metadata={"description": "The new total for your organization; 0 withdraws", "example": 20},
+    )
     organization_id = Id()
     delivery_site_id = Id()
 
 
 class ReceptionSchema(ma.Schema):
-    delivered = ma.fields.Dict(keys=Id(), values=ma.fields.Integer(strict=True, validate=ma.validate.Range(
-                                   min=0, max=MAX_QUANTITY)), required=True,
-                               metadata={"example": {"3": 180}, "description": "product id -> units delivered"})
+    delivered = ma.fields.Dict(
+        keys=Id(),
+        values=ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=MAX_QUANTITY)),
+        required=True,
+        metadata={"example": {"3": 180}, "description": "product id -> units delivered"},
+    )
 
 
 class ShareSchema(ma.Schema):
@@ -138,8 +164,9 @@ def _figures(campaign, org_id):
 @api.arguments(PageArgs, location="query")
 @api.response(200, page_of(CampaignSchema))
 def list_campaigns(args):
-    stmt = purchases.campaigns_stmt(current_user).options(db.selectinload(Campaign.products),
-                                                          db.selectinload(Campaign.sites))
+    stmt = purchases.campaigns_stmt(current_user).options(
+        db.selectinload(Campaign.products), db.selectinload(Campaign.sites)
+    )
     return paginate(stmt, args["page"], args["per_page"])
 
 
@@ -149,13 +176,32 @@ def list_campaigns(args):
 @api.response(201, CampaignSchema)
 def create_campaign(args):
     """Create a campaign; tiers must start at 1, follow each other and end open-ended."""
-    products = [purchases.ProductInput(p["reference"], p["name"], p["unit"], p["pack_size"], p["vat_rate"],
-                                       [Tier(t["min_quantity"], t["max_quantity"], t["unit_price"])
-                                        for t in p["tiers"]]) for p in args["products"]]
+    products = [
+        purchases.ProductInput(
+            p["reference"],
+            p["name"],
+            p["unit"],
+            p["pack_size"],
+            p["vat_rate"],
+            [Tier(t["min_quantity"], t["max_quantity"], t["unit_price"]) for t in p["tiers"]],
+        )
+        for p in args["products"]
+    ]
     campaign = purchases.create_campaign(
-        current_user, args["organization_id"], args["title"], args["supplier_name"], args["opens_at"],
-        args["deadline"], products, args["site_ids"], args["supplier_contact"], args["supplier_terms"],
-        args["description"], args["min_total_quantity"], args["min_total_amount"])
+        current_user,
+        args["organization_id"],
+        args["title"],
+        args["supplier_name"],
+        args["opens_at"],
+        args["deadline"],
+        products,
+        args["site_ids"],
+        args["supplier_contact"],
+        args["supplier_terms"],
+        args["description"],
+        args["min_total_quantity"],
+        args["min_total_amount"],
+    )
     db.session.commit()
     return campaign
 
@@ -176,8 +222,14 @@ def show_campaign(args, campaign_id: int):
 @api.response(200, CampaignFiguresSchema)
 def set_pledge(args, campaign_id: int):
     """Set your organization's quantity of a product (refused after the deadline)."""
-    purchases.pledge(current_user, campaign_id, args["product_id"], args["quantity"], args.get("organization_id"),
-                     args.get("delivery_site_id"))
+    purchases.pledge(
+        current_user,
+        campaign_id,
+        args["product_id"],
+        args["quantity"],
+        args.get("organization_id"),
+        args.get("delivery_site_id"),
+    )
     db.session.commit()
     campaign = purchases.get_campaign(campaign_id, current_user)
     return _figures(campaign, optional_org_id(current_user, "pooling.purchase.pledge", args.get("organization_id")))

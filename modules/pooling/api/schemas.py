@@ -1,7 +1,8 @@
 """Marshmallow schemas of the pooling API."""
+
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 import marshmallow as ma
 
@@ -14,7 +15,7 @@ class AwareDateTime(ma.fields.DateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         result = super()._deserialize(value, attr, data, **kwargs)
-        return from_local(result) if result.tzinfo is None else result.astimezone(timezone.utc)
+        return from_local(result) if result.tzinfo is None else result.astimezone(UTC)
 
 
 class OrgRefSchema(ma.Schema):
@@ -94,8 +95,11 @@ class BookingSchema(ma.Schema):
 
 
 class BookingQuery(PageArgs):
-    status = ma.fields.String(validate=ma.validate.OneOf(
-        ["requested", "approved", "picked_up", "returned", "refused", "cancelled", "no_show"]))
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(
+            ["requested", "approved", "picked_up", "returned", "refused", "cancelled", "no_show"]
+        )
+    )
 
 
 class BookRequestSchema(ma.Schema):
@@ -108,5 +112,8 @@ class BookRequestSchema(ma.Schema):
 
 
 class RefuseSchema(ma.Schema):
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300),
-                              metadata={"example": "The van is needed for a collection that day."})
+    reason = ma.fields.String(
+        required=True,
+        validate=ma.validate.Length(min=1, max=300),
+        metadata={"example": "The van is needed for a collection that day."},
+    )

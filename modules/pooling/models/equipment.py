@@ -1,11 +1,11 @@
 """Shared equipment, its identical units, unavailability periods, bookings and condition reports."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
 from decimal import Decimal
 
-from sqlalchemy import (DDL, CheckConstraint, ForeignKey, Index, String, Text, Time, UniqueConstraint,
-                        event)
+from sqlalchemy import DDL, CheckConstraint, ForeignKey, Index, String, Text, Time, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.accounts.models import Organization, User
@@ -66,7 +66,8 @@ class Equipment(OrgOwned, Timestamped, db.Model):
     owner: Mapped[Organization] = relationship(foreign_keys="Equipment.organization_id", lazy="joined")
     site: Mapped[Organization] = relationship(foreign_keys=[site_id], lazy="joined")
     unit_list: Mapped[list[EquipmentUnit]] = relationship(
-        back_populates="equipment", order_by="EquipmentUnit.number", cascade="all, delete-orphan")
+        back_populates="equipment", order_by="EquipmentUnit.number", cascade="all, delete-orphan"
+    )
 
     @property
     def allowed_org_id_set(self) -> set[int]:

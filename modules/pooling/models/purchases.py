@@ -1,4 +1,5 @@
 """Group purchase campaigns: products with network-wide price tiers, pledges, shares."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,7 +40,8 @@ class Campaign(OrgOwned, Timestamped, db.Model):
 
     payer: Mapped[Organization] = relationship(lazy="joined")
     products: Mapped[list[Product]] = relationship(
-        back_populates="campaign", order_by="Product.id", cascade="all, delete-orphan")
+        back_populates="campaign", order_by="Product.id", cascade="all, delete-orphan"
+    )
     sites: Mapped[list[DeliverySite]] = relationship(order_by="DeliverySite.id", cascade="all, delete-orphan")
 
 
@@ -62,8 +64,9 @@ class Product(db.Model):
     delivered_quantity: Mapped[int | None]  # recorded at reception
 
     campaign: Mapped[Campaign] = relationship(back_populates="products")
-    tiers: Mapped[list[PriceTier]] = relationship(order_by="PriceTier.min_quantity", cascade="all, delete-orphan",
-                                                  lazy="selectin")
+    tiers: Mapped[list[PriceTier]] = relationship(
+        order_by="PriceTier.min_quantity", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class PriceTier(db.Model):

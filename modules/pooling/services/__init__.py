@@ -1,1 +1,2 @@
-"""The pooling domain: equipment booking (equipment, slots, booking, handover, search) and group purchasing (purchases)."""
+"""The pooling domain: equipment booking (equipment, slots, booking, handover, search) and group
+purchasing (purchases)."""

@@ -9,6 +9,7 @@ SQLite has no row locks, but every transaction there begins with BEGIN IMMEDIATE
 it holds the database write lock from its first statement, so the check-then-insert below is
 serialized against every other writer and cannot interleave.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,8 +21,8 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import Integer
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from core import audit, mail
@@ -85,8 +86,9 @@ def _month_bounds(moment: datetime) -> tuple[datetime, datetime]:
     return from_local(first), from_local(following)
 
 
-def rule_problems(user, equipment: Equipment, org_id: int, start: datetime, end: datetime,
-                  quantity: int = 1) -> list[tuple[str, str]]:
+def rule_problems(
+    user, equipment: Equipment, org_id: int, start: datetime, end: datetime, quantity: int = 1
+) -> list[tuple[str, str]]:
     """Every booking rule the request breaks, as (field, message), quotas aside (they query)."""
     now, problems = utcnow(), []
     if end <= start:
@@ -95,10 +97,14 @@ def rule_problems(user, equipment: Equipment, org_id: int, start: datetime, end:
         problems.append(("start", _("The start is in the past.")))
     if quantity < 1 or quantity > min(equipment.units, MAX_UNITS_AT_ONCE):
         problems.append(("quantity", _("This item has %(n)d unit(s).", n=equipment.units)))
-    if equipment.booking_scope == "organizations" and org_id not in equipment.allowed_org_id_set \
-            and org_id != equipment.organization_id:
-        problems.append(("organization_id",
-                         _("The owner keeps this item for some organizations only; yours is not one of them.")))
+    if (
+        equipment.booking_scope == "organizations"
+        and org_id not in equipment.allowed_org_id_set
+        and org_id != equipment.organization_id
+    ):
+        problems.append(
+            ("organization_id", _("The owner keeps this item for some organizations only; yours is not one of them."))
+        )
     if equipment.booking_scope == "roles" and not (user.roles_in(org_id) & equipment.allowed_role_set):
         problems.append(("organization_id", _("Your role does not allow booking this item.")))
     if now <= start < now + timedelta(hours=equipment.lead_hours):
@@ -127,19 +133,39 @@ def _check_quota(equipment: Equipment, org_id: int, start: datetime, end: dateti
     if equipment.quota_bookings_per_month is None and equipment.quota_days_per_month is None:
         return
     month_start, month_end = _month_bounds(start)
-    rows = db.session.execute(db.select(Booking.group_key, Booking.start_at, Booking.end_at).where(
-        Booking.equipment_id == equipment.id, Booking.organization_id == org_id,
-        Booking.status.in_(ACTIVE + ("returned",)),
-        Booking.start_at >= month_start, Booking.start_at < month_end)).all()
-    if equipment.quota_bookings_per_month is not None \
-            and len({r.group_key for r in rows}) + 1 > equipment.quota_bookings_per_month:
-        raise DomainError(_("Your organization has reached its quota of %(n)d booking(s) this month for this item.",
-                            n=equipment.quota_bookings_per_month), field="start")
+    rows = db.session.execute(
+        db.select(Booking.group_key, Booking.start_at, Booking.end_at).where(
+            Booking.equipment_id == equipment.id,
+            Booking.organization_id == org_id,
+            Booking.status.in_(ACTIVE + ("returned",)),
+            Booking.start_at >= month_start,
+            Booking.start_at < month_end,
+        )
+    ).all()
+    if (
+        equipment.quota_bookings_per_month is not None
+        and len({r.group_key for r in rows}) + 1 > equipment.quota_bookings_per_month
+    ):
+        raise DomainError(
+            _(
+                "Your organization has reached its quota of %(n)d booking(s) this month for this item.",
+                n=equipment.quota_bookings_per_month,
+            ),
+            field="start",
+        )
     used = sum(billable_days(r.start_at, r.end_at) for r in rows)
-    if equipment.quota_days_per_month is not None \
-            and used + quantity * billable_days(start, end) > equipment.quota_days_per_month:
-        raise DomainError(_("Your organization has used %(used)d of its %(n)d days this month for this item.",
-                            used=used, n=equipment.quota_days_per_month), field="end")
+    if (
+        equipment.quota_days_per_month is not None
+        and used + quantity * billable_days(start, end) > equipment.quota_days_per_month
+    ):
+        raise DomainError(
+            _(
+                "Your organization has used %(used)d of its %(n)d days this month for this item.",
+                used=used,
+                n=equipment.quota_days_per_month,
+            ),
+            field="end",
+        )
 
 
 def _conflict(equipment: Equipment, start: datetime, end: datetime, quantity: int) -> Conflict:
@@ -147,12 +173,22 @@ def _conflict(equipment: Equipment, start: datetime, end: datetime, quantity: in
     slot = slots.next_free_slot(equipment, start, end, quantity, earliest)
     if slot is None:
         return Conflict(_("This slot is taken and nothing is free in the next three months."), field="start")
-    return Conflict(_("This slot is taken. Next free slot: %(when)s.",
-                      when=format_datetime(slot, "EEEE d MMMM y HH:mm")), field="start", next_free=slot)
+    return Conflict(
+        _("This slot is taken. Next free slot: %(when)s.", when=format_datetime(slot, "EEEE d MMMM y HH:mm")),
+        field="start",
+        next_free=slot,
+    )
 
 
-def book(user, equipment_id: int, start: datetime, end: datetime, quantity: int = 1,
-         organization_id: int | None = None, purpose: str = "") -> list[Booking]:
+def book(
+    user,
+    equipment_id: int,
+    start: datetime,
+    end: datetime,
+    quantity: int = 1,
+    organization_id: int | None = None,
+    purpose: str = "",
+) -> list[Booking]:
     """Book ``quantity`` units: all of them in one transaction, or none."""
     org_id = acting_org_id(user, "pooling.book", organization_id)
     equipment = get_equipment(equipment_id, user, for_update=True)
@@ -164,22 +200,41 @@ def book(user, equipment_id: int, start: datetime, end: datetime, quantity: int 
         raise _conflict(equipment, start, end, quantity)
     automatic = not equipment.approval_required or has_permission(user, "pooling.approve", equipment.organization_id)
     group, fee = secrets.token_hex(8), fee_for(equipment, start, end)
-    bookings = [Booking(equipment_id=equipment.id, unit_id=unit_id, organization_id=org_id, user_id=user.id,
-                        group_key=group, start_at=start, end_at=end, end_with_buffer=slots.held_until(equipment, end),
-                        status="approved" if automatic else "requested", purpose=purpose[:300], fee=fee)
-                for unit_id in sorted(free)[:quantity]]
+    bookings = [
+        Booking(
+            equipment_id=equipment.id,
+            unit_id=unit_id,
+            organization_id=org_id,
+            user_id=user.id,
+            group_key=group,
+            start_at=start,
+            end_at=end,
+            end_with_buffer=slots.held_until(equipment, end),
+            status="approved" if automatic else "requested",
+            purpose=purpose[:300],
+            fee=fee,
+        )
+        for unit_id in sorted(free)[:quantity]
+    ]
     try:
         with db.session.begin_nested():
             db.session.add_all(bookings)
     except IntegrityError:
         raise _conflict(equipment, start, end, quantity) from None
-    audit.record("pooling.booking.create", "booking", bookings[0].id, equipment=equipment.id,
-                 units=quantity, status=bookings[0].status)
+    audit.record(
+        "pooling.booking.create",
+        "booking",
+        bookings[0].id,
+        equipment=equipment.id,
+        units=quantity,
+        status=bookings[0].status,
+    )
     if automatic:
         mail.send("pooling/mail/approved.txt", user, ics=booking_ics(bookings[0]), booking=bookings[0], count=quantity)
     else:
-        notify("pooling/mail/to_approve.txt", managers_of(equipment.organization_id), booking=bookings[0],
-               count=quantity)
+        notify(
+            "pooling/mail/to_approve.txt", managers_of(equipment.organization_id), booking=bookings[0], count=quantity
+        )
     return bookings
 
 
@@ -264,14 +319,35 @@ def booking_events(stmt) -> list[CalendarEvent]:
     load every item whole, with its owner and site."""
     item, unit, booker, site = aliased(Equipment), aliased(EquipmentUnit), aliased(Organization), aliased(Organization)
     rows = db.session.execute(
-        stmt.with_only_columns(Booking.id, item.name, unit.number, booker.name, item.site_address, site.name,
-                               Booking.start_at, Booking.end_at, Booking.purpose)
-        .join(item, Booking.equipment_id == item.id).join(unit, Booking.unit_id == unit.id)
-        .join(booker, Booking.organization_id == booker.id).join(site, item.site_id == site.id))
-    return [CalendarEvent(
-        f"pooling-booking-{id_}", f"{name} #{number} – {booker_name}", start_at, end_at, "pooling",
-        url=f"/pooling/bookings/{id_}", location=address or site_name, description=purpose or None,
-    ) for id_, name, number, booker_name, address, site_name, start_at, end_at, purpose in rows]
+        stmt.with_only_columns(
+            Booking.id,
+            item.name,
+            unit.number,
+            booker.name,
+            item.site_address,
+            site.name,
+            Booking.start_at,
+            Booking.end_at,
+            Booking.purpose,
+        )
+        .join(item, Booking.equipment_id == item.id)
+        .join(unit, Booking.unit_id == unit.id)
+        .join(booker, Booking.organization_id == booker.id)
+        .join(site, item.site_id == site.id)
+    )
+    return [
+        CalendarEvent(
+            f"pooling-booking-{id_}",
+            f"{name} #{number} – {booker_name}",
+            start_at,
+            end_at,
+            "pooling",
+            url=f"/pooling/bookings/{id_}",
+            location=address or site_name,
+            description=purpose or None,
+        )
+        for id_, name, number, booker_name, address, site_name, start_at, end_at, purpose in rows
+    ]
 
 
 def booking_ics(booking: Booking) -> str:

@@ -1,4 +1,5 @@
 """Helpers shared by the pooling services: who may act for which organization, and notices."""
+
 from __future__ import annotations
 
 import math
@@ -47,8 +48,11 @@ def org_choices(user, permission: str) -> list[tuple[int, str]]:
 
 def managers_of(organization_id: int) -> list[User]:
     """The people to tell about an organization's equipment or purchase: its managers, else admins."""
-    stmt = (db.select(User).join(Membership).where(Membership.organization_id == organization_id,
-                                                   Membership.role == MEMBER_MANAGER, User.active))
+    stmt = (
+        db.select(User)
+        .join(Membership)
+        .where(Membership.organization_id == organization_id, Membership.role == MEMBER_MANAGER, User.active)
+    )
     users = list(db.session.scalars(stmt))
     if not users:
         stmt = db.select(User).join(Membership).where(Membership.role == NETWORK_ADMIN, User.active)

@@ -1,4 +1,5 @@
 """Registering equipment, its booking rules, and the periods when it cannot be booked."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -16,10 +17,27 @@ from modules.pooling.models import ACTIVE, Booking, Equipment, EquipmentUnit, Or
 from modules.pooling.services.common import notify
 
 RULE_FIELDS = (
-    "name", "category", "description", "site_address", "value", "booking_scope", "allowed_org_ids",
-    "allowed_roles", "min_hours", "max_hours", "lead_hours", "buffer_minutes", "approval_required",
-    "fee_per_day", "fee_per_half_day", "deposit", "quota_bookings_per_month", "quota_days_per_month",
-    "opens_at", "closes_at", "open_weekdays",
+    "name",
+    "category",
+    "description",
+    "site_address",
+    "value",
+    "booking_scope",
+    "allowed_org_ids",
+    "allowed_roles",
+    "min_hours",
+    "max_hours",
+    "lead_hours",
+    "buffer_minutes",
+    "approval_required",
+    "fee_per_day",
+    "fee_per_half_day",
+    "deposit",
+    "quota_bookings_per_month",
+    "quota_days_per_month",
+    "opens_at",
+    "closes_at",
+    "open_weekdays",
 )
 MAX_WEEKLY_REPEATS = 104
 
@@ -62,15 +80,17 @@ def _validate(values: dict) -> None:
         raise DomainError(_("Choose at least one opening day."), field="open_weekdays")
     roles = {r.strip() for r in (values.get("allowed_roles") or "").split(",") if r.strip()}
     if roles - set(ROLES):
-        raise DomainError(_("Unknown role: %(roles)s.", roles=", ".join(sorted(roles - set(ROLES)))),
-                          field="allowed_roles")
+        raise DomainError(
+            _("Unknown role: %(roles)s.", roles=", ".join(sorted(roles - set(ROLES)))), field="allowed_roles"
+        )
     for name in ("value", "fee_per_day", "fee_per_half_day", "deposit"):
         if values.get(name) is not None and values[name] < 0:
             raise DomainError(_("An amount cannot be negative."), field=name)
 
 
-def save_equipment(user, organization_id: int, site_id: int, units: int, values: dict,
-                   equipment: Equipment | None = None) -> Equipment:
+def save_equipment(
+    user, organization_id: int, site_id: int, units: int, values: dict, equipment: Equipment | None = None
+) -> Equipment:
     """Create or update an item; the owner organization must be one the user manages."""
     check(user, "pooling.manage", organization_id)
     if db.session.get(Organization, site_id) is None:
@@ -103,11 +123,13 @@ def _set_units(equipment: Equipment, count: int) -> None:
             equipment.unit_list.append(EquipmentUnit(number=number))
     removed = [u for n, u in existing.items() if n > count]
     if removed:
-        busy = db.session.scalar(db.select(db.func.count(Booking.id)).where(
-            Booking.unit_id.in_([u.id for u in removed]), Booking.status.in_(ACTIVE)))
+        busy = db.session.scalar(
+            db.select(db.func.count(Booking.id)).where(
+                Booking.unit_id.in_([u.id for u in removed]), Booking.status.in_(ACTIVE)
+            )
+        )
         if busy:
-            raise DomainError(_("Units with bookings in progress cannot be removed; cancel them first."),
-                              field="units")
+            raise DomainError(_("Units with bookings in progress cannot be removed; cancel them first."), field="units")
         for unit in removed:
             unit.active = False
     equipment.units = count
@@ -141,20 +163,33 @@ def unavailabilities_stmt(equipment_ids, start: datetime, end: datetime):
 def clashing_bookings(period: Unavailability) -> list[Booking]:
     """Active bookings that meet any occurrence of a period, for the coordinator to resolve."""
     horizon = period.weekly_until + (period.end_at - period.start_at) if period.weekly_until else period.end_at
-    stmt = db.select(Booking).where(
-        Booking.equipment_id == period.equipment_id, Booking.status.in_(ACTIVE),
-        Booking.start_at < horizon, Booking.end_at > period.start_at,
-    ).order_by(Booking.start_at)
+    stmt = (
+        db.select(Booking)
+        .where(
+            Booking.equipment_id == period.equipment_id,
+            Booking.status.in_(ACTIVE),
+            Booking.start_at < horizon,
+            Booking.end_at > period.start_at,
+        )
+        .order_by(Booking.start_at)
+    )
     if period.unit_id is not None:
         stmt = stmt.where(Booking.unit_id == period.unit_id)
     bookings = list(db.session.scalars(stmt))
     return [b for b in bookings if occurrences(period, b.start_at, b.end_at)]
 
 
-def declare_unavailability(user, equipment: Equipment, kind: str, start: datetime, end: datetime,
-                           reason: str = "", unit_id: int | None = None,
-                           weekly_until: datetime | None = None, notify_bookers: bool = True
-                           ) -> tuple[Unavailability, list[Booking]]:
+def declare_unavailability(
+    user,
+    equipment: Equipment,
+    kind: str,
+    start: datetime,
+    end: datetime,
+    reason: str = "",
+    unit_id: int | None = None,
+    weekly_until: datetime | None = None,
+    notify_bookers: bool = True,
+) -> tuple[Unavailability, list[Booking]]:
     if not has_permission(user, "pooling.manage", equipment.organization_id):
         raise NotFound(_("This equipment does not exist."))
     if end <= start:
@@ -165,8 +200,15 @@ def declare_unavailability(user, equipment: Equipment, kind: str, start: datetim
         raise DomainError(_("A weekly period repeats for two years at most."), field="weekly_until")
     if unit_id is not None and unit_id not in {u.id for u in equipment.unit_list}:
         raise DomainError(_("Unknown unit."), field="unit_id")
-    period = Unavailability(equipment_id=equipment.id, unit_id=unit_id, kind=kind, start_at=start, end_at=end,
-                            reason=reason, weekly_until=weekly_until)
+    period = Unavailability(
+        equipment_id=equipment.id,
+        unit_id=unit_id,
+        kind=kind,
+        start_at=start,
+        end_at=end,
+        reason=reason,
+        weekly_until=weekly_until,
+    )
     db.session.add(period)
     db.session.flush()
     clashes = clashing_bookings(period)

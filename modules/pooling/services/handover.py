@@ -1,4 +1,5 @@
 """Pick-up and return: condition reports, early and late returns, damage, fees, no-shows."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -27,10 +28,16 @@ def _report(user, booking: Booking, moment: str, state: str, comment: str, photo
     if state not in CONDITION_STATES:
         raise DomainError(_("Choose the state of the item."), field="state")
     stored = save(photo, "pooling", IMAGES, field="photo") if photo else None
-    report = ConditionReport(booking_id=booking.id, moment=moment, state=state, comment=(comment or "")[:2000],
-                             photo=stored.stored_name if stored else None,
-                             photo_type=stored.content_type if stored else None, user_id=user.id,
-                             created_at=now)  # the moment of the handover, as on the booking
+    report = ConditionReport(
+        booking_id=booking.id,
+        moment=moment,
+        state=state,
+        comment=(comment or "")[:2000],
+        photo=stored.stored_name if stored else None,
+        photo_type=stored.content_type if stored else None,
+        user_id=user.id,
+        created_at=now,
+    )  # the moment of the handover, as on the booking
     db.session.add(report)
     return report
 
@@ -51,8 +58,12 @@ def check_out(user, booking_id: int, state: str, comment: str = "", photo=None) 
     if now >= booking.end_at:
         raise Conflict(_("This booking is over; it can no longer be picked up."))
     if now < pick_up_opens_at(booking):
-        raise Conflict(_("Pick-up opens one hour before the start of the booking, on %(when)s.",
-                         when=format_datetime(pick_up_opens_at(booking), "EEEE d MMMM y HH:mm")))
+        raise Conflict(
+            _(
+                "Pick-up opens one hour before the start of the booking, on %(when)s.",
+                when=format_datetime(pick_up_opens_at(booking), "EEEE d MMMM y HH:mm"),
+            )
+        )
     _report(user, booking, "check_out", state, comment, photo, now)
     booking.status, booking.picked_up_at = "picked_up", now
     audit.record("pooling.booking.check_out", "booking", booking.id, state=state)
@@ -73,19 +84,27 @@ def check_in(user, booking_id: int, state: str, comment: str = "", photo=None) -
         booking.end_with_buffer = booking.end_at + buffer
     _post_fee(booking)
     if state == "damaged":
-        period = Unavailability(equipment_id=booking.equipment_id, unit_id=booking.unit_id, kind="maintenance",
-                                start_at=now, end_at=now + REPAIR_PERIOD,
-                                reason=_("Damage reported at return: %(comment)s", comment=comment or "-")[:300])
+        period = Unavailability(
+            equipment_id=booking.equipment_id,
+            unit_id=booking.unit_id,
+            kind="maintenance",
+            start_at=now,
+            end_at=now + REPAIR_PERIOD,
+            reason=_("Damage reported at return: %(comment)s", comment=comment or "-")[:300],
+        )
         db.session.add(period)
-        notify("pooling/mail/damaged.txt", managers_of(booking.equipment.organization_id), booking=booking,
-               comment=comment)
+        notify(
+            "pooling/mail/damaged.txt", managers_of(booking.equipment.organization_id), booking=booking, comment=comment
+        )
     audit.record("pooling.booking.check_in", "booking", booking.id, state=state, late=now > booking.end_at)
     return booking
 
 
 def _post_fee(booking: Booking) -> None:
     ledger.post_charge(
-        booking.organization_id, booking.equipment.organization_id, booking.fee,
+        booking.organization_id,
+        booking.equipment.organization_id,
+        booking.fee,
         _("Booking of %(item)s (unit %(n)d)", item=booking.equipment.name, n=booking.unit.number),
         source=f"pooling.booking:{booking.id}",
     )
@@ -94,13 +113,18 @@ def _post_fee(booking: Booking) -> None:
 def remind_late_returns() -> int:
     """Remind bookers of items not returned after their end (again every 24 hours)."""
     now = utcnow()
-    late = db.session.scalars(db.select(Booking).where(
-        Booking.status == "picked_up", Booking.end_at < now,
-        db.or_(Booking.late_reminded_at.is_(None), Booking.late_reminded_at < now - REMIND_EVERY)))
+    late = db.session.scalars(
+        db.select(Booking).where(
+            Booking.status == "picked_up",
+            Booking.end_at < now,
+            db.or_(Booking.late_reminded_at.is_(None), Booking.late_reminded_at < now - REMIND_EVERY),
+        )
+    )
     count = 0
     for booking in late:
-        notify("pooling/mail/late.txt", [booking.user, *managers_of(booking.equipment.organization_id)],
-               booking=booking)
+        notify(
+            "pooling/mail/late.txt", [booking.user, *managers_of(booking.equipment.organization_id)], booking=booking
+        )
         booking.late_reminded_at = now
         count += 1
     return count
@@ -110,13 +134,15 @@ def record_no_shows() -> int:
     """Approved bookings never picked up two hours after their start are no-shows; requests
     nobody approved before the start lapse (cancelled) so they stop holding the unit."""
     now = utcnow()
-    missed = list(db.session.scalars(db.select(Booking).where(
-        Booking.status == "approved", Booking.start_at < now - NO_SHOW_GRACE)))
+    missed = list(
+        db.session.scalars(
+            db.select(Booking).where(Booking.status == "approved", Booking.start_at < now - NO_SHOW_GRACE)
+        )
+    )
     for booking in missed:
         booking.status = "no_show"
         audit.record("pooling.booking.no_show", "booking", booking.id, automatic=True)
-    lapsed = list(db.session.scalars(db.select(Booking).where(
-        Booking.status == "requested", Booking.start_at < now)))
+    lapsed = list(db.session.scalars(db.select(Booking).where(Booking.status == "requested", Booking.start_at < now)))
     for booking in lapsed:
         booking.status = "cancelled"
         audit.record("pooling.booking.lapse", "booking", booking.id)

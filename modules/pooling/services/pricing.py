@@ -6,6 +6,7 @@ the organizations pro rata to their quantities by the largest-remainder method
 (core.money.allocate), so every organization's share is to the cent and the shares sum exactly to
 the order total.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,11 +31,12 @@ class Tier:
 def parse_tiers(text: str, field: str = "tiers") -> list[Tier]:
     """'1-49: 12.00' one per line, the last one open-ended ('200+: 9.20')."""
     tiers = []
-    for number, line in enumerate(l for l in (text or "").splitlines() if l.strip()):
+    for number, line in enumerate(row for row in (text or "").splitlines() if row.strip()):
         match = TIER_LINE.match(line)
         if not match:
-            raise DomainError(_("Line %(n)d: write a tier as '1-49: 12.00' or '200+: 9.20'.", n=number + 1),
-                              field=field)
+            raise DomainError(
+                _("Line %(n)d: write a tier as '1-49: 12.00' or '200+: 9.20'.", n=number + 1), field=field
+            )
         low, high, plus, price = match.groups()
         tiers.append(Tier(int(low), None if plus else int(high), Decimal(price.replace(",", "."))))
     return validate_tiers(tiers, field)
@@ -148,6 +150,6 @@ def split_units(total: int, weights: list[int], step: int = 1) -> list[int]:
     exact = [Decimal(packs) * w / weight_sum for w in weights]
     parts = [int(e) for e in exact]
     order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
-    for i in order[:packs - sum(parts)]:
+    for i in order[: packs - sum(parts)]:
         parts[i] += 1
     return [p * step for p in parts]

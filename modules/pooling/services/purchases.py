@@ -5,6 +5,7 @@ deadline while holding the campaign's row lock (SELECT ... FOR UPDATE on Postgre
 lock every SQLite transaction takes, see core/db.py). Closing takes the same lock, so a pledge
 racing the deadline is either fully in (committed before the close read the totals) or refused.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -46,10 +47,21 @@ def _check_product(product: ProductInput, index: int) -> None:
     validate_tiers(product.tiers, field=field)
 
 
-def create_campaign(user, organization_id: int, title: str, supplier_name: str, opens_at: datetime,
-                    deadline: datetime, products: list[ProductInput], site_ids: list[int],
-                    supplier_contact: str = "", supplier_terms: str = "", description: str = "",
-                    min_total_quantity: int | None = None, min_total_amount: Decimal | None = None) -> Campaign:
+def create_campaign(
+    user,
+    organization_id: int,
+    title: str,
+    supplier_name: str,
+    opens_at: datetime,
+    deadline: datetime,
+    products: list[ProductInput],
+    site_ids: list[int],
+    supplier_contact: str = "",
+    supplier_terms: str = "",
+    description: str = "",
+    min_total_quantity: int | None = None,
+    min_total_amount: Decimal | None = None,
+) -> Campaign:
     check(user, "pooling.purchase.manage", organization_id)
     if not title.strip() or not supplier_name.strip():
         raise DomainError(_("Give the title and the supplier."), field="title")
@@ -63,21 +75,40 @@ def create_campaign(user, organization_id: int, title: str, supplier_name: str, 
         raise DomainError(_("Two products have the same reference."), field="products")
     for index, product in enumerate(products):
         _check_product(product, index)
-    if (min_total_quantity is not None and min_total_quantity < 0) or \
-            (min_total_amount is not None and min_total_amount < 0):
+    if (min_total_quantity is not None and min_total_quantity < 0) or (
+        min_total_amount is not None and min_total_amount < 0
+    ):
         raise DomainError(_("A minimum cannot be negative."), field="min_total_quantity")
     sites = list(db.session.scalars(db.select(Organization).where(Organization.id.in_(site_ids or [-1]))))
     if not sites or len(sites) != len(set(site_ids)):
         raise DomainError(_("Choose at least one delivery site."), field="site_ids")
-    campaign = Campaign(organization_id=organization_id, title=title.strip(), supplier_name=supplier_name.strip(),
-                        supplier_contact=supplier_contact, supplier_terms=supplier_terms, description=description,
-                        opens_at=opens_at, deadline=deadline, min_total_quantity=min_total_quantity,
-                        min_total_amount=min_total_amount, status="open")
+    campaign = Campaign(
+        organization_id=organization_id,
+        title=title.strip(),
+        supplier_name=supplier_name.strip(),
+        supplier_contact=supplier_contact,
+        supplier_terms=supplier_terms,
+        description=description,
+        opens_at=opens_at,
+        deadline=deadline,
+        min_total_quantity=min_total_quantity,
+        min_total_amount=min_total_amount,
+        status="open",
+    )
     for item in products:
-        campaign.products.append(Product(
-            reference=item.reference.strip(), name=item.name.strip(), unit=item.unit, pack_size=item.pack_size,
-            vat_rate=item.vat_rate, tiers=[PriceTier(min_quantity=t.min_quantity, max_quantity=t.max_quantity,
-                                                     unit_price=t.unit_price) for t in item.tiers]))
+        campaign.products.append(
+            Product(
+                reference=item.reference.strip(),
+                name=item.name.strip(),
+                unit=item.unit,
+                pack_size=item.pack_size,
+                vat_rate=item.vat_rate,
+                tiers=[
+                    PriceTier(min_quantity=t.min_quantity, max_quantity=t.max_quantity, unit_price=t.unit_price)
+                    for t in item.tiers
+                ],
+            )
+        )
     campaign.sites = [DeliverySite(organization_id=site.id) for site in sites]
     db.session.add(campaign)
     db.session.flush()
@@ -109,8 +140,14 @@ def _managed(campaign_id: int, user, for_update: bool = True) -> Campaign:
     return campaign
 
 
-def pledge(user, campaign_id: int, product_id: int, quantity: int, organization_id: int | None = None,
-           delivery_site_id: int | None = None) -> Pledge | None:
+def pledge(
+    user,
+    campaign_id: int,
+    product_id: int,
+    quantity: int,
+    organization_id: int | None = None,
+    delivery_site_id: int | None = None,
+) -> Pledge | None:
     """Set (not add) the organization's quantity of a product; 0 withdraws it."""
     org_id = acting_org_id(user, "pooling.purchase.pledge", organization_id)
     campaign = get_campaign(campaign_id, user, for_update=True)
@@ -125,13 +162,17 @@ def pledge(user, campaign_id: int, product_id: int, quantity: int, organization_
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
         raise DomainError(_("The quantity is a whole number, zero or more."), field="quantity")
     if quantity % product.pack_size:
-        raise DomainError(_("This product comes in packs of %(n)d: order a multiple of %(n)d.", n=product.pack_size),
-                          field="quantity")
+        raise DomainError(
+            _("This product comes in packs of %(n)d: order a multiple of %(n)d.", n=product.pack_size), field="quantity"
+        )
     site_ids = {s.id for s in campaign.sites}
     if delivery_site_id is not None and delivery_site_id not in site_ids:
         raise DomainError(_("Choose one of the campaign's delivery sites."), field="delivery_site_id")
-    existing = db.session.scalar(db.select(Pledge).where(
-        Pledge.campaign_id == campaign.id, Pledge.organization_id == org_id, Pledge.product_id == product.id))
+    existing = db.session.scalar(
+        db.select(Pledge).where(
+            Pledge.campaign_id == campaign.id, Pledge.organization_id == org_id, Pledge.product_id == product.id
+        )
+    )
     if quantity == 0:
         if existing is not None:
             db.session.delete(existing)
@@ -143,8 +184,9 @@ def pledge(user, campaign_id: int, product_id: int, quantity: int, organization_
         db.session.add(existing)
     existing.quantity, existing.delivery_site_id, existing.user_id = quantity, site, user.id
     db.session.flush()
-    audit.record("pooling.pledge.set", "campaign", campaign.id, organization=org_id, product=product.id,
-                 quantity=quantity)
+    audit.record(
+        "pooling.pledge.set", "campaign", campaign.id, organization=org_id, product=product.id, quantity=quantity
+    )
     return existing
 
 
@@ -154,6 +196,7 @@ def _default_site(campaign: Campaign, org_id: int) -> int:
 
 
 # --- live figures ---------------------------------------------------------------------------
+
 
 @dataclass
 class ProductFigures:
@@ -165,8 +208,11 @@ class ProductFigures:
 
 
 def totals(campaign: Campaign) -> dict[int, int]:
-    rows = db.session.execute(db.select(Pledge.product_id, db.func.sum(Pledge.quantity)).where(
-        Pledge.campaign_id == campaign.id).group_by(Pledge.product_id))
+    rows = db.session.execute(
+        db.select(Pledge.product_id, db.func.sum(Pledge.quantity))
+        .where(Pledge.campaign_id == campaign.id)
+        .group_by(Pledge.product_id)
+    )
     return {product_id: int(total) for product_id, total in rows}
 
 
@@ -174,8 +220,9 @@ def quantities(campaign: Campaign, received: bool = False) -> dict[int, dict[int
     """product id -> organization id -> units (pledged, or received after reception)."""
     result: dict[int, dict[int, int]] = defaultdict(dict)
     column = Pledge.received_quantity if received else Pledge.quantity
-    for product_id, org_id, quantity in db.session.execute(db.select(
-            Pledge.product_id, Pledge.organization_id, column).where(Pledge.campaign_id == campaign.id)):
+    for product_id, org_id, quantity in db.session.execute(
+        db.select(Pledge.product_id, Pledge.organization_id, column).where(Pledge.campaign_id == campaign.id)
+    ):
         result[product_id][org_id] = int(quantity or 0)
     return result
 
@@ -184,8 +231,11 @@ def _lines(campaign: Campaign, per_product: dict[int, dict[int, int]], fixed: bo
     lines = []
     for product in campaign.products:
         by_org = per_product.get(product.id, {})
-        price = product.final_unit_price if fixed and product.final_unit_price is not None \
+        price = (
+            product.final_unit_price
+            if fixed and product.final_unit_price is not None
             else price_for(product.tiers, sum(by_org.values()))
+        )
         lines.append(Line(product.id, price, product.vat_rate, by_org, product.tiers[0].unit_price))
     return lines
 
@@ -212,9 +262,11 @@ def live_price(campaign: Campaign, product_id: int) -> Decimal | None:
 
 # --- closing and reception -----------------------------------------------------------------
 
+
 def close_due_campaigns() -> int:
-    due = list(db.session.scalars(db.select(Campaign.id).where(
-        Campaign.status == "open", Campaign.deadline <= utcnow())))
+    due = list(
+        db.session.scalars(db.select(Campaign.id).where(Campaign.status == "open", Campaign.deadline <= utcnow()))
+    )
     for campaign_id in due:
         close_campaign(campaign_id)
     return len(due)
@@ -264,8 +316,9 @@ def cancel_campaign(user, campaign_id: int) -> Campaign:
 
 
 def _pledgers(campaign: Campaign) -> list:
-    users = db.session.scalars(db.select(User).join(Pledge, Pledge.user_id == User.id).where(
-        Pledge.campaign_id == campaign.id).distinct())
+    users = db.session.scalars(
+        db.select(User).join(Pledge, Pledge.user_id == User.id).where(Pledge.campaign_id == campaign.id).distinct()
+    )
     return list(users)
 
 
@@ -273,8 +326,14 @@ def _store_shares(campaign: Campaign, lines: list[Line]) -> dict[int, Share]:
     db.session.execute(db.delete(Share).where(Share.campaign_id == campaign.id))
     stored = {}
     for org_id, share in shares(lines).items():
-        stored[org_id] = Share(campaign_id=campaign.id, organization_id=org_id, amount_excl_vat=share.excl_vat,
-                               vat=share.vat, amount=share.amount, first_tier_amount=share.first_tier)
+        stored[org_id] = Share(
+            campaign_id=campaign.id,
+            organization_id=org_id,
+            amount_excl_vat=share.excl_vat,
+            vat=share.vat,
+            amount=share.amount,
+            first_tier_amount=share.first_tier,
+        )
         db.session.add(stored[org_id])
     db.session.flush()
     return stored
@@ -294,26 +353,41 @@ def receive(user, campaign_id: int, delivered: dict[int, int]) -> Campaign:
         if product is None:
             raise DomainError(_("This product is not part of the campaign."), field="delivered")
         if not isinstance(quantity, int) or quantity < 0 or quantity > ordered.get(product_id, 0):
-            raise DomainError(_("Delivered quantity of %(ref)s: between 0 and %(n)d.", ref=product.reference,
-                                n=ordered.get(product_id, 0)), field="delivered")
+            raise DomainError(
+                _(
+                    "Delivered quantity of %(ref)s: between 0 and %(n)d.",
+                    ref=product.reference,
+                    n=ordered.get(product_id, 0),
+                ),
+                field="delivered",
+            )
         if quantity % product.pack_size:
-            raise DomainError(_("Delivered quantity of %(ref)s: whole packs of %(n)d.", ref=product.reference,
-                                n=product.pack_size), field="delivered")
-    pledges = list(db.session.scalars(db.select(Pledge).where(Pledge.campaign_id == campaign.id)
-                                      .order_by(Pledge.organization_id)))
+            raise DomainError(
+                _("Delivered quantity of %(ref)s: whole packs of %(n)d.", ref=product.reference, n=product.pack_size),
+                field="delivered",
+            )
+    pledges = list(
+        db.session.scalars(db.select(Pledge).where(Pledge.campaign_id == campaign.id).order_by(Pledge.organization_id))
+    )
     for product in campaign.products:
         product.delivered_quantity = delivered.get(product.id, ordered.get(product.id, 0))
         mine = [p for p in pledges if p.product_id == product.id]
-        for item, part in zip(mine, split_units(product.delivered_quantity, [p.quantity for p in mine],
-                                                product.pack_size)):
+        for item, part in zip(
+            mine, split_units(product.delivered_quantity, [p.quantity for p in mine], product.pack_size)
+        ):
             item.received_quantity = part
     db.session.flush()
     stored = _store_shares(campaign, _lines(campaign, quantities(campaign, received=True), fixed=True))
     source = f"pooling.campaign:{campaign.id}"
     ledger.release(source)
     for org_id, share in stored.items():
-        ledger.post_charge(org_id, campaign.organization_id, share.amount,
-                           _("Group purchase: %(title)s", title=campaign.title), source=source)
+        ledger.post_charge(
+            org_id,
+            campaign.organization_id,
+            share.amount,
+            _("Group purchase: %(title)s", title=campaign.title),
+            source=source,
+        )
     campaign.status, campaign.received_at = "received", utcnow()
     audit.record("pooling.campaign.receive", "campaign", campaign.id, delivered=delivered)
     return campaign
@@ -342,5 +416,6 @@ def delivery_split(campaign: Campaign) -> list[tuple[str, str, str, int]]:
         .join(DeliverySite, Pledge.delivery_site_id == DeliverySite.id)
         .join(site_org, DeliverySite.organization_id == site_org.id)
         .where(Pledge.campaign_id == campaign.id)
-        .order_by(site_org.name, Organization.name, Product.reference))
+        .order_by(site_org.name, Organization.name, Product.reference)
+    )
     return [(site, org, f"{ref} – {name}", int(q or 0)) for site, org, ref, name, q in rows]

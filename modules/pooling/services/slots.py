@@ -3,6 +3,7 @@
 Everything here works on aware UTC datetimes; opening hours are Paris wall-clock times, so
 a booking across a DST change keeps the hours people typed.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -33,7 +34,11 @@ def next_opening(equipment: Equipment, moment: datetime) -> datetime | None:
         day = (wall + timedelta(days=days)).date()
         if str(day.isoweekday()) not in equipment.open_weekdays:
             continue
-        opening = datetime.combine(day, equipment.opens_at) if equipment.opens_at else datetime.combine(day, datetime.min.time())
+        opening = (
+            datetime.combine(day, equipment.opens_at)
+            if equipment.opens_at
+            else datetime.combine(day, datetime.min.time())
+        )
         candidate = from_local(opening)
         if candidate >= moment:
             return candidate
@@ -44,23 +49,27 @@ def busy_intervals(equipment: Equipment, start: datetime, end: datetime) -> dict
     """Per active unit, the intervals (buffer included) it is held or unavailable in [start, end)."""
     units = [u.id for u in equipment.unit_list if u.active]
     busy: dict[int, list[tuple[datetime, datetime]]] = {u: [] for u in units}
-    rows = db.session.execute(db.select(Booking.unit_id, Booking.start_at, Booking.end_with_buffer).where(
-        Booking.equipment_id == equipment.id, Booking.status.in_(ACTIVE),
-        Booking.start_at < end, Booking.end_with_buffer > start))
+    rows = db.session.execute(
+        db.select(Booking.unit_id, Booking.start_at, Booking.end_with_buffer).where(
+            Booking.equipment_id == equipment.id,
+            Booking.status.in_(ACTIVE),
+            Booking.start_at < end,
+            Booking.end_with_buffer > start,
+        )
+    )
     for unit_id, b_start, b_end in rows:
         if unit_id in busy:
             busy[unit_id].append((b_start, b_end))
     for period in db.session.scalars(unavailabilities_stmt([equipment.id], start, end)):
         for p_start, p_end in occurrences(period, start, end):
-            for unit_id in ([period.unit_id] if period.unit_id else units):
+            for unit_id in [period.unit_id] if period.unit_id else units:
                 if unit_id in busy:
                     busy[unit_id].append((p_start, p_end))
     return busy
 
 
 def free_in(busy: dict[int, list], start: datetime, held_until: datetime) -> list[int]:
-    return [unit for unit, intervals in busy.items()
-            if not any(s < held_until and start < e for s, e in intervals)]
+    return [unit for unit, intervals in busy.items() if not any(s < held_until and start < e for s, e in intervals)]
 
 
 def held_until(equipment: Equipment, end: datetime) -> datetime:
@@ -72,8 +81,9 @@ def free_units(equipment: Equipment, start: datetime, end: datetime) -> list[int
     return free_in(busy_intervals(equipment, start, until), start, until)
 
 
-def next_free_slot(equipment: Equipment, start: datetime, end: datetime, quantity: int,
-                   earliest: datetime) -> datetime | None:
+def next_free_slot(
+    equipment: Equipment, start: datetime, end: datetime, quantity: int, earliest: datetime
+) -> datetime | None:
     """The earliest start (same duration, within opening hours) with ``quantity`` free units.
 
     Candidates are the same wall-clock time on the following days and the moments a unit frees

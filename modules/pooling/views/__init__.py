@@ -1,4 +1,5 @@
 """Pages of the pooling module: one blueprint, routes split by topic."""
+
 from flask import Blueprint
 
 bp = Blueprint("pooling", __name__, url_prefix="/pooling", template_folder="../templates")

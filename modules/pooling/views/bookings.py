@@ -1,4 +1,5 @@
 """Booking, the booking page and its actions, the approval queue, usage statements."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -34,9 +35,15 @@ def book(equipment_id: int):
     form.organization_id.choices = org_choices(current_user, "pooling.book")
     if form.validate_on_submit():
         try:
-            bookings = booking_service.book(current_user, equipment.id, from_local(form.start.data),
-                                            from_local(form.end.data), form.quantity.data,
-                                            form.organization_id.data, form.purpose.data or "")
+            bookings = booking_service.book(
+                current_user,
+                equipment.id,
+                from_local(form.start.data),
+                from_local(form.end.data),
+                form.quantity.data,
+                form.organization_id.data,
+                form.purpose.data or "",
+            )
             db.session.commit()
             if bookings[0].status == "requested":
                 flash(_("Your request is sent; the owner will approve it."), "success")
@@ -58,10 +65,17 @@ def bookings():
     if status:
         stmt = stmt.where(Booking.status == status)
     own = [(i, n) for i, n in org_choices(current_user, "pooling.book") if i in current_user.organization_ids]
-    tokens = dict(db.session.execute(db.select(OrganizationFeed.organization_id, OrganizationFeed.token).where(
-        OrganizationFeed.organization_id.in_([i for i, _n in own] or [-1]))).all())
-    feeds = [(org_id, name, url_for("pooling.feed", token=tokens[org_id], _external=True) if org_id in tokens
-              else None) for org_id, name in own]
+    tokens = dict(
+        db.session.execute(
+            db.select(OrganizationFeed.organization_id, OrganizationFeed.token).where(
+                OrganizationFeed.organization_id.in_([i for i, _n in own] or [-1])
+            )
+        ).all()
+    )
+    feeds = [
+        (org_id, name, url_for("pooling.feed", token=tokens[org_id], _external=True) if org_id in tokens else None)
+        for org_id, name in own
+    ]
     late = db.session.scalars(search_service.late_stmt(current_user).limit(50)).all()
     return render_template("pooling/bookings.html", page=paged(stmt), status=status, q=q, feeds=feeds, late=late)
 
@@ -78,8 +92,9 @@ def organization_feed(organization_id: int):
 @bp.route("/approvals")
 @require("pooling.approve")
 def approvals():
-    return render_template("pooling/approvals.html", page=paged(search_service.approval_queue_stmt(current_user)),
-                           refuse_form=RefuseForm())
+    return render_template(
+        "pooling/approvals.html", page=paged(search_service.approval_queue_stmt(current_user)), refuse_form=RefuseForm()
+    )
 
 
 @bp.route("/bookings/<int:booking_id>")
@@ -89,15 +104,21 @@ def booking(booking_id: int):
     return _booking_page(item)
 
 
-def _booking_page(item: Booking, status: int = 200, condition_form: ConditionForm | None = None,
-                  refuse_form: RefuseForm | None = None):
-    reports = db.session.scalars(db.select(ConditionReport).where(ConditionReport.booking_id == item.id)
-                                 .order_by(ConditionReport.created_at)).all()
+def _booking_page(
+    item: Booking, status: int = 200, condition_form: ConditionForm | None = None, refuse_form: RefuseForm | None = None
+):
+    reports = db.session.scalars(
+        db.select(ConditionReport).where(ConditionReport.booking_id == item.id).order_by(ConditionReport.created_at)
+    ).all()
     return render_template(
-        "pooling/booking.html", booking=item, reports=reports,
-        condition_form=condition_form or ConditionForm(), refuse_form=refuse_form or RefuseForm(),
+        "pooling/booking.html",
+        booking=item,
+        reports=reports,
+        condition_form=condition_form or ConditionForm(),
+        refuse_form=refuse_form or RefuseForm(),
         is_owner=booking_service.can_act_as_owner(current_user, item),
-        pick_up_open=handover.pick_up_is_open(item), pick_up_opens=handover.pick_up_opens_at(item),
+        pick_up_open=handover.pick_up_is_open(item),
+        pick_up_opens=handover.pick_up_opens_at(item),
         can_approve=has_permission(current_user, "pooling.approve", item.equipment.organization_id),
     ), status
 
@@ -134,15 +155,21 @@ def refuse(booking_id: int):
     if not form.validate_on_submit():
         item = booking_service.visible_booking(booking_id, current_user)
         return _booking_page(item, 422, refuse_form=form)
-    return _act(booking_id, lambda: booking_service.refuse(current_user, booking_id, form.reason.data),
-                _("The booking is refused; the booker is told why."))
+    return _act(
+        booking_id,
+        lambda: booking_service.refuse(current_user, booking_id, form.reason.data),
+        _("The booking is refused; the booker is told why."),
+    )
 
 
 @bp.route("/bookings/<int:booking_id>/no-show", methods=["POST"])
 @require("pooling.view")
 def no_show(booking_id: int):
-    return _act(booking_id, lambda: booking_service.mark_no_show(current_user, booking_id),
-                _("The booking is recorded as a no-show."))
+    return _act(
+        booking_id,
+        lambda: booking_service.mark_no_show(current_user, booking_id),
+        _("The booking is recorded as a no-show."),
+    )
 
 
 @bp.route("/bookings/<int:booking_id>/check-out", methods=["POST"], defaults={"moment": "check-out"})
@@ -176,6 +203,7 @@ def report_photo(report_id: int):
 
 # --- usage statements ---------------------------------------------------------------------
 
+
 def _usage_subject():
     """(title, bookings) for ?equipment=<id> (its owner) or ?organization=<id> (its members)."""
     start = _month_arg("from")
@@ -184,8 +212,11 @@ def _usage_subject():
         equipment = managed_equipment(int(request.args["equipment"]), current_user)
         return equipment.name, search_service.usage(equipment_id=equipment.id, start=start, end=end)
     choices = dict(org_choices(current_user, "pooling.book"))
-    org_id = int(request.args["organization"]) if request.args.get("organization", "").isdigit() \
+    org_id = (
+        int(request.args["organization"])
+        if request.args.get("organization", "").isdigit()
         else next(iter(choices), None)
+    )
     if org_id not in choices:
         abort(404)
     return choices[org_id], search_service.usage(organization_id=org_id, start=start, end=end)
@@ -203,16 +234,26 @@ def _month_arg(name: str) -> datetime | None:
 def usage():
     title, rows = _usage_subject()
     labels, days, fees = search_service.usage_by_month(rows)
-    return render_template("pooling/usage.html", title=title, rows=rows, labels=labels, days=days, fees=fees,
-                           orgs=org_choices(current_user, "pooling.book"))
+    return render_template(
+        "pooling/usage.html",
+        title=title,
+        rows=rows,
+        labels=labels,
+        days=days,
+        fees=fees,
+        orgs=org_choices(current_user, "pooling.book"),
+    )
 
 
 @bp.route("/usage.csv")
 @require("pooling.view")
 def usage_csv():
     title, rows = _usage_subject()
-    return Response(search_service.usage_csv(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="pooling-usage.csv"'})
+    return Response(
+        search_service.usage_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="pooling-usage.csv"'},
+    )
 
 
 @bp.route("/usage.svg")
@@ -220,5 +261,6 @@ def usage_csv():
 def usage_chart():
     title, rows = _usage_subject()
     labels, days, fees = search_service.usage_by_month(rows)
-    return svg_response(chart("bar", _("Use of %(name)s", name=title), labels,
-                              {_("Booking-days"): days, _("Fees (€)"): fees}))
+    return svg_response(
+        chart("bar", _("Use of %(name)s", name=title), labels, {_("Booking-days"): days, _("Fees (€)"): fees})
+    )

@@ -1,4 +1,5 @@
 """Search by dates, the catalogue, item pages, availability per site, feeds, registration."""
+
 from __future__ import annotations
 
 import io
@@ -35,8 +36,9 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 def _site_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(db.select(Organization.id, Organization.name).where(Organization.active)
-                              .order_by(Organization.name))
+    rows = db.session.execute(
+        db.select(Organization.id, Organization.name).where(Organization.active).order_by(Organization.name)
+    )
     return [(r.id, r.name) for r in rows]
 
 
@@ -60,8 +62,9 @@ def search():
             except DomainError as error:
                 attach_error(form, error)
             site = int(form.site_id.data) if (form.site_id.data or "").isdigit() else None
-            results = search_service.search(current_user, start, end, org_id, form.category.data or None, site,
-                                            form.max_km.data)
+            results = search_service.search(
+                current_user, start, end, org_id, form.category.data or None, site, form.max_km.data
+            )
     # The result links carry the dates, so the item's booking form opens with them.
     dates = {"start": request.args.get("start"), "end": request.args.get("end"), "organization_id": org_id}
     return render_template("pooling/search.html", form=form, results=results, org_id=org_id, dates=dates)
@@ -72,8 +75,9 @@ def search():
 def catalog():
     q = request.args.get("q", "").strip()[:100]
     page = paged(search_service.catalog_stmt(q=q or None))
-    return render_template("pooling/catalog.html", page=page, q=q,
-                           can_add=has_permission(current_user, "pooling.manage"))
+    return render_template(
+        "pooling/catalog.html", page=page, q=q, can_add=has_permission(current_user, "pooling.manage")
+    )
 
 
 @bp.route("/equipment/<int:equipment_id>")
@@ -113,9 +117,17 @@ def _item_page(equipment: Equipment, form: BookForm, status: int = 200):
     if owner:
         period_form = UnavailabilityForm(prefix="period")
         period_form.unit_id.choices = [(0, _("All units"))] + [(u.id, f"#{u.number}") for u in equipment.unit_list]
-    return render_template("pooling/item.html", equipment=equipment, form=form, grid=list(zip(days, grid)),
-                           owner=owner, upcoming=upcoming, periods=periods, period_form=period_form,
-                           can_book=has_permission(current_user, "pooling.book")), status
+    return render_template(
+        "pooling/item.html",
+        equipment=equipment,
+        form=form,
+        grid=list(zip(days, grid)),
+        owner=owner,
+        upcoming=upcoming,
+        periods=periods,
+        period_form=period_form,
+        can_book=has_permission(current_user, "pooling.book"),
+    ), status
 
 
 @bp.route("/equipment/<int:equipment_id>/qr.svg")
@@ -182,8 +194,14 @@ def edit(equipment_id: int | None = None):
     form = _equipment_form(equipment)
     if form.validate_on_submit():
         try:
-            saved = equipment_service.save_equipment(current_user, form.organization_id.data, form.site_id.data,
-                                                     form.units.data, _form_values(form), equipment)
+            saved = equipment_service.save_equipment(
+                current_user,
+                form.organization_id.data,
+                form.site_id.data,
+                form.units.data,
+                _form_values(form),
+                equipment,
+            )
             if form.photo.data:
                 saved.photo = save(form.photo.data, "pooling", IMAGES, field="photo").stored_name
             db.session.commit()
@@ -204,14 +222,22 @@ def declare_period(equipment_id: int):
         until = period_form.weekly_until.data
         try:
             _period, clashes = equipment_service.declare_unavailability(
-                current_user, equipment, period_form.kind.data, _utc(period_form.start.data),
-                _utc(period_form.end.data), period_form.reason.data or "", period_form.unit_id.data or None,
-                from_local(datetime.combine(until, time.max)) if until else None)
+                current_user,
+                equipment,
+                period_form.kind.data,
+                _utc(period_form.start.data),
+                _utc(period_form.end.data),
+                period_form.reason.data or "",
+                period_form.unit_id.data or None,
+                from_local(datetime.combine(until, time.max)) if until else None,
+            )
             db.session.commit()
             flash(_("The period is declared."), "success")
             if clashes:
-                flash(_("%(n)d booking(s) clash with it; their bookers were told. Resolve them below.",
-                        n=len(clashes)), "warning")
+                flash(
+                    _("%(n)d booking(s) clash with it; their bookers were told. Resolve them below.", n=len(clashes)),
+                    "warning",
+                )
             return redirect(url_for("pooling.item", equipment_id=equipment.id))
         except DomainError as error:
             db.session.rollback()
@@ -249,8 +275,15 @@ def feed(token: str):
         abort(404)
     start, end = feed_window()
     equipment = db.session.scalar(db.select(Equipment).where(Equipment.feed_token == token))
-    stmt = db.select(Booking).where(Booking.status.in_(("requested", "approved", "picked_up", "returned")),
-                                    Booking.start_at < end, Booking.end_at > start).order_by(Booking.start_at)
+    stmt = (
+        db.select(Booking)
+        .where(
+            Booking.status.in_(("requested", "approved", "picked_up", "returned")),
+            Booking.start_at < end,
+            Booking.end_at > start,
+        )
+        .order_by(Booking.start_at)
+    )
     if equipment is not None:
         name, stmt = equipment.name, stmt.where(Booking.equipment_id == equipment.id)
     else:

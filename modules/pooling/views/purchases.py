@@ -1,4 +1,5 @@
 """Group purchase pages: campaigns, pledging, reception, purchase order, history."""
+
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -29,20 +30,29 @@ from modules.pooling.views import bp
 def campaigns():
     q = search_term()
     stmt = matching(purchases.campaigns_stmt(current_user), q, Campaign.title, Campaign.supplier_name)
-    return render_template("pooling/campaigns.html", page=paged(stmt), q=q,
-                           can_create=has_permission(current_user, "pooling.purchase.manage"))
+    return render_template(
+        "pooling/campaigns.html",
+        page=paged(stmt),
+        q=q,
+        can_create=has_permission(current_user, "pooling.purchase.manage"),
+    )
 
 
 def _parse_products(text: str) -> list[purchases.ProductInput]:
     products = []
-    for number, line in enumerate((l for l in text.splitlines() if l.strip()), start=1):
+    for number, line in enumerate((row for row in text.splitlines() if row.strip()), start=1):
         cells = [c.strip() for c in line.split("|")]
         if len(cells) != 6 or not cells[3].isdigit():
-            raise DomainError(_("Product line %(n)d: write reference | name | unit | pack size | VAT %% | tiers.",
-                                n=number), field="products")
+            raise DomainError(
+                _("Product line %(n)d: write reference | name | unit | pack size | VAT %% | tiers.", n=number),
+                field="products",
+            )
         tiers = parse_tiers("\n".join(cells[5].split(";")), field="products")
-        products.append(purchases.ProductInput(cells[0], cells[1], cells[2], int(cells[3]),
-                                               parse_decimal(cells[4], "products"), tiers))
+        products.append(
+            purchases.ProductInput(
+                cells[0], cells[1], cells[2], int(cells[3]), parse_decimal(cells[4], "products"), tiers
+            )
+        )
     return products
 
 
@@ -55,10 +65,20 @@ def new_campaign():
     if form.validate_on_submit():
         try:
             campaign = purchases.create_campaign(
-                current_user, form.organization_id.data, form.title.data, form.supplier_name.data,
-                from_local(form.opens_at.data), from_local(form.deadline.data), _parse_products(form.products.data),
-                form.site_ids.data, form.supplier_contact.data or "", form.supplier_terms.data or "",
-                form.description.data or "", form.min_total_quantity.data, form.min_total_amount.data)
+                current_user,
+                form.organization_id.data,
+                form.title.data,
+                form.supplier_name.data,
+                from_local(form.opens_at.data),
+                from_local(form.deadline.data),
+                _parse_products(form.products.data),
+                form.site_ids.data,
+                form.supplier_contact.data or "",
+                form.supplier_terms.data or "",
+                form.description.data or "",
+                form.min_total_quantity.data,
+                form.min_total_amount.data,
+            )
             db.session.commit()
             flash(_("The campaign is open."), "success")
             return redirect(url_for("pooling.campaign", campaign_id=campaign.id))
@@ -72,8 +92,13 @@ def _pledge_forms(campaign, rows, org_id):
     sites = [(s.id, s.organization.name) for s in campaign.sites]
     forms = {}
     for row in rows:
-        form = PledgeForm(prefix=f"p{row.product.id}", formdata=None, product_id=row.product.id,
-                          quantity=row.own_quantity, organization_id=org_id)
+        form = PledgeForm(
+            prefix=f"p{row.product.id}",
+            formdata=None,
+            product_id=row.product.id,
+            quantity=row.own_quantity,
+            organization_id=org_id,
+        )
         form.organization_id.choices, form.delivery_site_id.choices = choices, sites
         forms[row.product.id] = form
     return forms
@@ -87,9 +112,15 @@ def _campaign_page(campaign, org_id, forms=None, status: int = 200):
         own = {name for _id, name in org_choices(current_user, "pooling.purchase.pledge")}
         split = [row for row in split if row[1] in own]
     return render_template(
-        "pooling/campaign.html", campaign=campaign, rows=rows, estimate=estimate, org_id=org_id,
-        forms=forms or _pledge_forms(campaign, rows, org_id), shares=purchases.stored_shares(campaign, current_user),
-        manager=manager, split=split,
+        "pooling/campaign.html",
+        campaign=campaign,
+        rows=rows,
+        estimate=estimate,
+        org_id=org_id,
+        forms=forms or _pledge_forms(campaign, rows, org_id),
+        shares=purchases.stored_shares(campaign, current_user),
+        manager=manager,
+        split=split,
         can_pledge=has_permission(current_user, "pooling.purchase.pledge") and campaign.status == "open",
     ), status
 
@@ -115,16 +146,30 @@ def pledge(campaign_id: int, product_id: int):
     if form.validate_on_submit():
         try:
             before = purchases.live_price(item, product_id)
-            purchases.pledge(current_user, campaign_id, product_id, form.quantity.data, form.organization_id.data,
-                             form.delivery_site_id.data)
+            purchases.pledge(
+                current_user,
+                campaign_id,
+                product_id,
+                form.quantity.data,
+                form.organization_id.data,
+                form.delivery_site_id.data,
+            )
             after = purchases.live_price(item, product_id)
             db.session.commit()
             flash(_("Your pledge is saved."), "success")
             if before is not None and after < before:
-                flash(_("With your pledge the network reaches a better price: %(price)s per unit instead of "
-                        "%(before)s.", price=format_money(after), before=format_money(before)), "success")
-            return redirect(url_for("pooling.campaign", campaign_id=campaign_id,
-                                    organization_id=form.organization_id.data))
+                flash(
+                    _(
+                        "With your pledge the network reaches a better price: %(price)s per unit instead of "
+                        "%(before)s.",
+                        price=format_money(after),
+                        before=format_money(before),
+                    ),
+                    "success",
+                )
+            return redirect(
+                url_for("pooling.campaign", campaign_id=campaign_id, organization_id=form.organization_id.data)
+            )
         except DomainError as error:
             attach_error(form, error)
             item = purchases.get_campaign(campaign_id, current_user)
@@ -140,11 +185,18 @@ def _reception_form(campaign):
 
     ordered = purchases.totals(campaign)
     for product in campaign.products:
-        setattr(ReceptionForm, f"product_{product.id}", IntegerField(
-            f"{product.reference} – {product.name}", default=product.delivered_quantity
-            if product.delivered_quantity is not None else ordered.get(product.id, 0),
-            validators=[InputRequired(), NumberRange(min=0, max=ordered.get(product.id, 0))],
-            description=_("Ordered: %(n)d", n=ordered.get(product.id, 0))))
+        setattr(
+            ReceptionForm,
+            f"product_{product.id}",
+            IntegerField(
+                f"{product.reference} – {product.name}",
+                default=product.delivered_quantity
+                if product.delivered_quantity is not None
+                else ordered.get(product.id, 0),
+                validators=[InputRequired(), NumberRange(min=0, max=ordered.get(product.id, 0))],
+                description=_("Ordered: %(n)d", n=ordered.get(product.id, 0)),
+            ),
+        )
     return ReceptionForm()
 
 
@@ -189,16 +241,22 @@ def _closed(campaign_id: int):
 @require()
 def order_pdf(campaign_id: int):
     item = _closed(campaign_id)
-    return Response(purchase_docs.order_pdf(item), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="purchase-order-{item.id}.pdf"'})
+    return Response(
+        purchase_docs.order_pdf(item),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="purchase-order-{item.id}.pdf"'},
+    )
 
 
 @bp.route("/purchases/<int:campaign_id>/order.csv")
 @require()
 def order_csv(campaign_id: int):
     item = _closed(campaign_id)
-    return Response(purchase_docs.order_csv(item), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="purchase-order-{item.id}.csv"'})
+    return Response(
+        purchase_docs.order_csv(item),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="purchase-order-{item.id}.csv"'},
+    )
 
 
 @bp.route("/purchases/history")
@@ -213,5 +271,11 @@ def history():
 @require()
 def history_chart():
     rows, _per_org = purchase_docs.history(current_user)
-    return svg_response(chart("bar", _("Savings of the group purchases"), [r["campaign"].title for r in rows],
-                              {_("Savings (€)"): [r["savings"] for r in rows]}))
+    return svg_response(
+        chart(
+            "bar",
+            _("Savings of the group purchases"),
+            [r["campaign"].title for r in rows],
+            {_("Savings (€)"): [r["savings"] for r in rows]},
+        )
+    )

@@ -1,4 +1,5 @@
 """Attendance per half-day, the printable sign-in sheet and the completion certificates."""
+
 from __future__ import annotations
 
 import io
@@ -16,8 +17,15 @@ from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from core.pdf import Document
 from core.web.urls import public_url
-from modules.training.models import (ENROLLED, SESSION_CANCELLED, Attendance, Certificate, Enrolment, Slot,
-                                     TrainingSession)
+from modules.training.models import (
+    ENROLLED,
+    SESSION_CANCELLED,
+    Attendance,
+    Certificate,
+    Enrolment,
+    Slot,
+    TrainingSession,
+)
 from modules.training.services import notify
 from modules.training.services.common import can_manage, get_slot, is_session_trainer, lock_session
 from modules.training.services.enrolment import apply_deadlines
@@ -31,14 +39,22 @@ def check_can_take_attendance(actor, session: TrainingSession) -> None:
 
 
 def participants(session_id: int) -> list[Enrolment]:
-    return list(db.session.scalars(db.select(Enrolment).where(
-        Enrolment.session_id == session_id, Enrolment.status == ENROLLED).order_by(Enrolment.name, Enrolment.id)))
+    return list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .where(Enrolment.session_id == session_id, Enrolment.status == ENROLLED)
+            .order_by(Enrolment.name, Enrolment.id)
+        )
+    )
 
 
 def marks(session_id: int) -> dict[tuple[int, int], bool]:
     """(enrolment id, slot id) -> present, for the whole session in one query."""
-    rows = db.session.execute(db.select(Attendance.enrolment_id, Attendance.slot_id, Attendance.present)
-                              .join(Slot).where(Slot.session_id == session_id))
+    rows = db.session.execute(
+        db.select(Attendance.enrolment_id, Attendance.slot_id, Attendance.present)
+        .join(Slot)
+        .where(Slot.session_id == session_id)
+    )
     return {(e, s): p for e, s, p in rows}
 
 
@@ -55,10 +71,12 @@ def record_attendance(actor, slot_id: int, presence: dict[int, bool]) -> int:
     enrolled = {e.id for e in participants(session.id)}
     unknown = sorted(set(presence) - enrolled)
     if unknown:
-        raise DomainError(_("These people are not enrolled in this session: %(ids)s.",
-                            ids=", ".join(map(str, unknown))), "presence")
-    existing = {a.enrolment_id: a for a in db.session.scalars(
-        db.select(Attendance).where(Attendance.slot_id == slot.id))}
+        raise DomainError(
+            _("These people are not enrolled in this session: %(ids)s.", ids=", ".join(map(str, unknown))), "presence"
+        )
+    existing = {
+        a.enrolment_id: a for a in db.session.scalars(db.select(Attendance).where(Attendance.slot_id == slot.id))
+    }
     now = utcnow()
     for enrolment_id, present in presence.items():
         row = existing.get(enrolment_id) or Attendance(enrolment_id=enrolment_id, slot_id=slot.id)
@@ -88,14 +106,16 @@ def issue_certificates(actor, session_id: int) -> list[Certificate]:
     if session.ends_at > utcnow():
         raise Conflict(_("Certificates are issued once the last half-day is over."))
     hours = hours_attended(session)
-    done = set(db.session.scalars(db.select(Certificate.enrolment_id).join(Enrolment).where(
-        Enrolment.session_id == session.id)))
+    done = set(
+        db.session.scalars(
+            db.select(Certificate.enrolment_id).join(Enrolment).where(Enrolment.session_id == session.id)
+        )
+    )
     issued = []
     for enrolment in participants(session.id):
         if enrolment.id in done or enrolment.id not in hours:
             continue
-        certificate = Certificate(enrolment_id=enrolment.id, code=secrets.token_urlsafe(18),
-                                  hours=hours[enrolment.id])
+        certificate = Certificate(enrolment_id=enrolment.id, code=secrets.token_urlsafe(18), hours=hours[enrolment.id])
         db.session.add(certificate)
         db.session.flush()
         notify.certificate(enrolment, certificate.code)
@@ -146,8 +166,13 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     session = enrolment.session
     verify_url = public_url("training.verify", code=certificate.code)
     doc = Document(_("Certificate of completion"))
-    doc.paragraph(_("This certifies that %(name)s (%(org)s) attended the training course:",
-                    name=enrolment.name, org=enrolment.organization.name))
+    doc.paragraph(
+        _(
+            "This certifies that %(name)s (%(org)s) attended the training course:",
+            name=enrolment.name,
+            org=enrolment.organization.name,
+        )
+    )
     doc.heading(session.course.title)
     doc.paragraph(_("Trainer: %(name)s", name=session.trainer.name))
     doc.paragraph(_("Dates: %(dates)s", dates=_dates(session)))

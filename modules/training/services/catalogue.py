@@ -1,4 +1,5 @@
 """Trainers, courses and sessions (with their half-day slots), managed by the coordinator."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,19 @@ from core.accounts.permissions import check
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
-from modules.training.models import (FIXED, HOLDS_SEAT, PLANNED, SESSION_CANCELLED, SPLIT, Attendance, Course,
-                                     Enrolment, Slot, Trainer, TrainingSession)
+from modules.training.models import (
+    FIXED,
+    HOLDS_SEAT,
+    PLANNED,
+    SESSION_CANCELLED,
+    SPLIT,
+    Attendance,
+    Course,
+    Enrolment,
+    Slot,
+    Trainer,
+    TrainingSession,
+)
 from modules.training.services.common import clean_email, clean_text, lock_session
 from modules.training.services.enrolment import apply_deadlines, cancel_session, promote_waiting_list
 from modules.training.services.notify import announce_session
@@ -42,8 +54,21 @@ def _organization(org_id, field: str) -> Organization:
 
 # -- trainers ------------------------------------------------------------------------------
 
-def save_trainer(actor, trainer_id: int | None = None, *, name, email=None, user_id=None, organization_id=None,
-                 internal=False, bio="", daily_fee=0, travel_costs=0, active=True) -> Trainer:
+
+def save_trainer(
+    actor,
+    trainer_id: int | None = None,
+    *,
+    name,
+    email=None,
+    user_id=None,
+    organization_id=None,
+    internal=False,
+    bio="",
+    daily_fee=0,
+    travel_costs=0,
+    active=True,
+) -> Trainer:
     check(actor, "training.manage")
     trainer = Trainer() if trainer_id is None else db.session.get(Trainer, trainer_id)
     if trainer is None:
@@ -65,8 +90,19 @@ def save_trainer(actor, trainer_id: int | None = None, *, name, email=None, user
 
 # -- courses -------------------------------------------------------------------------------
 
-def save_course(actor, course_id: int | None = None, *, title, duration_hours, objectives="", programme="",
-                prerequisites="", audience="", active=True) -> Course:
+
+def save_course(
+    actor,
+    course_id: int | None = None,
+    *,
+    title,
+    duration_hours,
+    objectives="",
+    programme="",
+    prerequisites="",
+    audience="",
+    active=True,
+) -> Course:
     check(actor, "training.manage")
     course = Course() if course_id is None else db.session.get(Course, course_id)
     if course is None:
@@ -79,8 +115,12 @@ def save_course(actor, course_id: int | None = None, *, title, duration_hours, o
     if not hours.is_finite() or hours <= 0 or hours > 500:
         raise DomainError(_("Enter a duration between 0.5 and 500 hours."), "duration_hours")
     course.duration_hours = hours
-    for field, value in (("objectives", objectives), ("programme", programme),
-                         ("prerequisites", prerequisites), ("audience", audience)):
+    for field, value in (
+        ("objectives", objectives),
+        ("programme", programme),
+        ("prerequisites", prerequisites),
+        ("audience", audience),
+    ):
         setattr(course, field, clean_text(value, field, required=False, max_length=10000))
     course.active = bool(active)
     db.session.add(course)
@@ -94,6 +134,7 @@ def save_course(actor, course_id: int | None = None, *, title, duration_hours, o
 
 
 # -- sessions ------------------------------------------------------------------------------
+
 
 @dataclass
 class SessionData:
@@ -188,8 +229,11 @@ def _apply(session: TrainingSession, data: SessionData, trainer: Trainer, slots:
     session.seats, session.min_participants, session.cap_per_org = data.seats, data.min_participants, data.cap_per_org
     session.go_no_go_at = data.go_no_go_at
     session.price_model = data.price_model
-    session.trainer_fee = (_amount(data.trainer_fee, "trainer_fee") if data.trainer_fee is not None
-                           else default_trainer_fee(trainer, len(slots)))
+    session.trainer_fee = (
+        _amount(data.trainer_fee, "trainer_fee")
+        if data.trainer_fee is not None
+        else default_trainer_fee(trainer, len(slots))
+    )
     session.costs = _amount(data.costs, "costs")
     session.fixed_price = _amount(data.fixed_price, "fixed_price") if data.fixed_price is not None else None
     session.offer_hours = data.offer_hours
@@ -206,12 +250,16 @@ def update_session(actor, session_id: int, data: SessionData) -> TrainingSession
         raise Conflict(_("Only a planned session can be changed."))
     now = utcnow()
     course, trainer, slots = _validate(data, now)
-    held = db.session.scalar(db.select(db.func.count(Enrolment.id)).where(
-        Enrolment.session_id == session.id, Enrolment.status.in_(HOLDS_SEAT)))
+    held = db.session.scalar(
+        db.select(db.func.count(Enrolment.id)).where(
+            Enrolment.session_id == session.id, Enrolment.status.in_(HOLDS_SEAT)
+        )
+    )
     if data.seats < held:
         raise DomainError(_("%(n)d seats are already taken: keep at least that many.", n=held), "seats")
-    attended = db.session.scalar(db.select(db.func.count(Attendance.id)).join(Slot).where(
-        Slot.session_id == session.id))
+    attended = db.session.scalar(
+        db.select(db.func.count(Attendance.id)).join(Slot).where(Slot.session_id == session.id)
+    )
     if attended:
         raise Conflict(_("Attendance has been taken: the half-days can no longer change."), "slots")
     session.course_id = course.id

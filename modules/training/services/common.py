@@ -1,4 +1,5 @@
 """Lookups shared by the services: visibility, the session row lock, recipients."""
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,10 @@ def lock_session(session_id: int) -> TrainingSession:
     state goes through here, so two writers of one session are serialized (PostgreSQL row lock;
     on SQLite the transaction already holds the database write lock)."""
     stmt = (
-        db.select(TrainingSession).where(TrainingSession.id == session_id)
-        .with_for_update(of=TrainingSession).execution_options(populate_existing=True)
+        db.select(TrainingSession)
+        .where(TrainingSession.id == session_id)
+        .with_for_update(of=TrainingSession)
+        .execution_options(populate_existing=True)
     )
     session = db.session.scalar(stmt)
     if session is None:
@@ -70,11 +73,14 @@ def get_slot(slot_id: int) -> Slot:
 
 
 def managers_of(organization_id: int) -> list[User]:
-    return list(db.session.scalars(
-        db.select(User).join(Membership).where(
-            Membership.organization_id == organization_id, Membership.role == MEMBER_MANAGER, User.active
-        ).order_by(User.id)
-    ))
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .join(Membership)
+            .where(Membership.organization_id == organization_id, Membership.role == MEMBER_MANAGER, User.active)
+            .order_by(User.id)
+        )
+    )
 
 
 def clean_email(value: str | None, field: str = "email") -> str:

@@ -4,6 +4,7 @@ Every write locks the session row first (``lock_session``) and then applies the 
 time has passed (``apply_deadlines``): an expired offer goes to the next person in line and a
 passed go/no-go date is decided, so a late or dead worker never lets a stale state through.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -18,8 +19,22 @@ from core.accounts.permissions import PermissionDenied, check, has_permission
 from core.db import utcnow
 from core.errors import Conflict
 from core.extensions import db
-from modules.training.models import (ACTIVE, CANCELLED, CONFIRMED, DROPPED, ENROLLED, EXPIRED, FIXED, HOLDS_SEAT,
-                                     OFFERED, PLANNED, SESSION_CANCELLED, WAITING, Enrolment, TrainingSession)
+from modules.training.models import (
+    ACTIVE,
+    CANCELLED,
+    CONFIRMED,
+    DROPPED,
+    ENROLLED,
+    EXPIRED,
+    FIXED,
+    HOLDS_SEAT,
+    OFFERED,
+    PLANNED,
+    SESSION_CANCELLED,
+    WAITING,
+    Enrolment,
+    TrainingSession,
+)
 from modules.training.services import notify
 from modules.training.services.common import can_manage, clean_email, clean_text, get_enrolment, lock_session
 from modules.training.services.split import post_charges
@@ -27,7 +42,8 @@ from modules.training.services.split import post_charges
 
 def _count(session_id: int, states, organization_id: int | None = None) -> int:
     stmt = db.select(db.func.count(Enrolment.id)).where(
-        Enrolment.session_id == session_id, Enrolment.status.in_(states))
+        Enrolment.session_id == session_id, Enrolment.status.in_(states)
+    )
     if organization_id is not None:
         stmt = stmt.where(Enrolment.organization_id == organization_id)
     return db.session.scalar(stmt)
@@ -39,18 +55,32 @@ def seats_left(session: TrainingSession) -> int:
 
 def waiting_list(session_id: int) -> list[Enrolment]:
     """The queue, first in first: order by id, which only grows."""
-    return list(db.session.scalars(db.select(Enrolment).where(
-        Enrolment.session_id == session_id, Enrolment.status == WAITING).order_by(Enrolment.id)))
+    return list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .where(Enrolment.session_id == session_id, Enrolment.status == WAITING)
+            .order_by(Enrolment.id)
+        )
+    )
 
 
 # -- deadlines -----------------------------------------------------------------------------
 
+
 def apply_deadlines(session: TrainingSession) -> None:
     """Called on a locked session by every write and by the scheduled job."""
     now = utcnow()
-    expired = list(db.session.scalars(db.select(Enrolment).where(
-        Enrolment.session_id == session.id, Enrolment.status == OFFERED, Enrolment.offer_expires_at <= now,
-    ).order_by(Enrolment.id)))
+    expired = list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .where(
+                Enrolment.session_id == session.id,
+                Enrolment.status == OFFERED,
+                Enrolment.offer_expires_at <= now,
+            )
+            .order_by(Enrolment.id)
+        )
+    )
     for enrolment in expired:
         enrolment.status, enrolment.ended_at = EXPIRED, now
         audit.record("training.offer.expire", "training_enrolment", enrolment.id)
@@ -82,8 +112,13 @@ def promote_waiting_list(session: TrainingSession) -> list[Enrolment]:
 
 def decide(session: TrainingSession) -> None:
     """Go/no-go: below the minimum the session is cancelled, otherwise confirmed and charged."""
-    enrolled = list(db.session.scalars(db.select(Enrolment).where(
-        Enrolment.session_id == session.id, Enrolment.status == ENROLLED).order_by(Enrolment.id)))
+    enrolled = list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .where(Enrolment.session_id == session.id, Enrolment.status == ENROLLED)
+            .order_by(Enrolment.id)
+        )
+    )
     if len(enrolled) < session.min_participants:
         cancel_session(session, _("fewer participants than the minimum of %(n)d", n=session.min_participants))
         return
@@ -99,8 +134,13 @@ def cancel_session(session: TrainingSession, reason: str) -> None:
     """Everyone is told, the waiting list is emptied and the ledger charges are released."""
     now = utcnow()
     session.status, session.decided_at, session.cancel_reason = SESSION_CANCELLED, now, reason
-    people = list(db.session.scalars(db.select(Enrolment).where(
-        Enrolment.session_id == session.id, Enrolment.status.in_(ACTIVE)).order_by(Enrolment.id)))
+    people = list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .where(Enrolment.session_id == session.id, Enrolment.status.in_(ACTIVE))
+            .order_by(Enrolment.id)
+        )
+    )
     for enrolment in people:
         enrolment.status, enrolment.ended_at = DROPPED, now
     ledger.release(session.ledger_source)
@@ -110,6 +150,7 @@ def cancel_session(session: TrainingSession, reason: str) -> None:
 
 
 # -- enrolment -----------------------------------------------------------------------------
+
 
 def enrol(actor, session_id: int, organization_id: int, name: str, email: str, volunteer: bool = False) -> Enrolment:
     """A seat if one is free (within the organization's cap), else the end of the waiting list."""
@@ -123,19 +164,30 @@ def enrol(actor, session_id: int, organization_id: int, name: str, email: str, v
         raise Conflict(_("This session is cancelled."))
     if session.starts_at <= now:
         raise Conflict(_("Enrolment is closed: the session has started."))
-    if db.session.scalar(db.select(Enrolment.id).where(
-            Enrolment.session_id == session.id, Enrolment.email == email, Enrolment.status.in_(ACTIVE))):
+    if db.session.scalar(
+        db.select(Enrolment.id).where(
+            Enrolment.session_id == session.id, Enrolment.email == email, Enrolment.status.in_(ACTIVE)
+        )
+    ):
         raise Conflict(_("This person is already enrolled or waiting for this session."), "email")
     # The cap counts the waiting list too, so promoting the head of the queue never breaks it.
     if session.cap_per_org and _count(session.id, ACTIVE, organization_id) >= session.cap_per_org:
-        raise Conflict(_("Your organization already has the maximum of %(n)d places in this session.",
-                         n=session.cap_per_org))
+        raise Conflict(
+            _("Your organization already has the maximum of %(n)d places in this session.", n=session.cap_per_org)
+        )
     full = seats_left(session) == 0 or bool(waiting_list(session.id))
     user = db.session.scalar(db.select(User).where(User.email == email))
     enrolment = Enrolment(
-        session_id=session.id, organization_id=organization_id, user_id=user.id if user else None,
-        name=name, email=email, volunteer=bool(volunteer), status=WAITING if full else ENROLLED,
-        enrolled_at=None if full else now, created_by_id=actor.id, survey_token=secrets.token_urlsafe(24),
+        session_id=session.id,
+        organization_id=organization_id,
+        user_id=user.id if user else None,
+        name=name,
+        email=email,
+        volunteer=bool(volunteer),
+        status=WAITING if full else ENROLLED,
+        enrolled_at=None if full else now,
+        created_by_id=actor.id,
+        survey_token=secrets.token_urlsafe(24),
     )
     db.session.add(enrolment)
     try:
@@ -156,14 +208,22 @@ def _after_seat_taken(session: TrainingSession, enrolment: Enrolment) -> None:
     if session.status == CONFIRMED:
         # Late seats in a confirmed session: the split is final, a fixed price is charged per head.
         if session.price_model == FIXED:
-            ledger.post_charge(enrolment.organization_id, session.payee_organization_id, session.fixed_price,
-                               _("Training: %(title)s", title=session.course.title), session.ledger_source)
+            ledger.post_charge(
+                enrolment.organization_id,
+                session.payee_organization_id,
+                session.fixed_price,
+                _("Training: %(title)s", title=session.course.title),
+                session.ledger_source,
+            )
         notify.convocation(enrolment)
 
 
 def _may_act_on(actor, enrolment: Enrolment) -> bool:
-    return (can_manage(actor) or enrolment.user_id == actor.id
-            or has_permission(actor, "training.enrol", enrolment.organization_id))
+    return (
+        can_manage(actor)
+        or enrolment.user_id == actor.id
+        or has_permission(actor, "training.enrol", enrolment.organization_id)
+    )
 
 
 def cancel_enrolment(actor, enrolment_id: int) -> Enrolment:
@@ -212,9 +272,14 @@ def refresh_due_sessions() -> int:
     go/no-go date. Each session is locked and handled on its own."""
     now = utcnow()
     offered = db.select(Enrolment.session_id).where(Enrolment.status == OFFERED, Enrolment.offer_expires_at <= now)
-    due = db.session.scalars(db.select(TrainingSession.id).where(
-        (TrainingSession.id.in_(offered)) | ((TrainingSession.status == PLANNED) & (TrainingSession.go_no_go_at <= now))
-    ).order_by(TrainingSession.id)).all()
+    due = db.session.scalars(
+        db.select(TrainingSession.id)
+        .where(
+            (TrainingSession.id.in_(offered))
+            | ((TrainingSession.status == PLANNED) & (TrainingSession.go_no_go_at <= now))
+        )
+        .order_by(TrainingSession.id)
+    ).all()
     db.session.commit()
     for session_id in due:
         apply_deadlines(lock_session(session_id))
@@ -225,8 +290,11 @@ def refresh_due_sessions() -> int:
 def queue_position(enrolment: Enrolment) -> int | None:
     if enrolment.status != WAITING:
         return None
-    return db.session.scalar(db.select(db.func.count(Enrolment.id)).where(
-        Enrolment.session_id == enrolment.session_id, Enrolment.status == WAITING, Enrolment.id <= enrolment.id))
+    return db.session.scalar(
+        db.select(db.func.count(Enrolment.id)).where(
+            Enrolment.session_id == enrolment.session_id, Enrolment.status == WAITING, Enrolment.id <= enrolment.id
+        )
+    )
 
 
 def queue_positions(enrolments: list[Enrolment]) -> dict[int, int]:
@@ -234,12 +302,13 @@ def queue_positions(enrolments: list[Enrolment]) -> dict[int, int]:
     waiting = [e for e in enrolments if e.status == WAITING]
     if not waiting:
         return {}
-    queues = db.session.execute(db.select(Enrolment.id, Enrolment.session_id).where(
-        Enrolment.session_id.in_({e.session_id for e in waiting}), Enrolment.status == WAITING)
-        .order_by(Enrolment.id))
+    queues = db.session.execute(
+        db.select(Enrolment.id, Enrolment.session_id)
+        .where(Enrolment.session_id.in_({e.session_id for e in waiting}), Enrolment.status == WAITING)
+        .order_by(Enrolment.id)
+    )
     seen: dict[int, int] = {}
     positions = {}
     for enrolment_id, session_id in queues:
         seen[session_id] = positions[enrolment_id] = seen.get(session_id, 0) + 1
     return {e.id: positions[e.id] for e in waiting}
-

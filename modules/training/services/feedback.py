@@ -1,4 +1,5 @@
 """Interest and demand, the satisfaction survey, histories, reports and the observatory figure."""
+
 from __future__ import annotations
 
 import csv
@@ -18,16 +19,27 @@ from core.clock import day_start
 from core.db import elapsed_seconds, utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
-from modules.training.models import (CONFIRMED, ENROLLED, Attendance, Certificate, Course, Enrolment, Interest,
-                                     Slot, SurveyResponse, TrainingSession)
+from modules.training.models import (
+    CONFIRMED,
+    ENROLLED,
+    Attendance,
+    Certificate,
+    Course,
+    Enrolment,
+    Interest,
+    Slot,
+    SurveyResponse,
+    TrainingSession,
+)
 from modules.training.services.common import clean_text
 from modules.training.services.notify import survey
 
-
 # -- interest and demand -------------------------------------------------------------------
 
-def register_interest(actor, course_id: int, organization_id: int, people: int, months: list[int],
-                      places: str = "", comment: str = "") -> Interest:
+
+def register_interest(
+    actor, course_id: int, organization_id: int, people: int, months: list[int], places: str = "", comment: str = ""
+) -> Interest:
     check(actor, "training.interest", organization_id)
     course = db.session.get(Course, course_id)
     if course is None or not course.active:
@@ -36,8 +48,9 @@ def register_interest(actor, course_id: int, organization_id: int, people: int, 
         raise DomainError(_("Enter a number of people between 1 and 100."), "people")
     if any(not isinstance(m, int) or not 1 <= m <= 12 for m in months):
         raise DomainError(_("Months are numbered 1 to 12."), "months")
-    interest = db.session.scalar(db.select(Interest).where(
-        Interest.course_id == course.id, Interest.organization_id == organization_id))
+    interest = db.session.scalar(
+        db.select(Interest).where(Interest.course_id == course.id, Interest.organization_id == organization_id)
+    )
     interest = interest or Interest(course_id=course.id, organization_id=organization_id)
     interest.people = people
     interest.months = ",".join(str(m) for m in sorted(set(months)))
@@ -88,6 +101,7 @@ def demand() -> list[Demand]:
 
 # -- survey --------------------------------------------------------------------------------
 
+
 def survey_enrolment(token: str) -> Enrolment:
     enrolment = None
     if token and len(token) <= 64:
@@ -102,8 +116,13 @@ def submit_survey(token: str, overall: int, content: int, trainer: int, comment:
     for name, value in (("overall", overall), ("content", content), ("trainer", trainer)):
         if not isinstance(value, int) or not 1 <= value <= 5:
             raise DomainError(_("Give a rating from 1 to 5."), name)
-    response = SurveyResponse(enrolment_id=enrolment.id, overall=overall, content=content, trainer=trainer,
-                              comment=clean_text(comment, "comment", required=False, max_length=3000))
+    response = SurveyResponse(
+        enrolment_id=enrolment.id,
+        overall=overall,
+        content=content,
+        trainer=trainer,
+        comment=clean_text(comment, "comment", required=False, max_length=3000),
+    )
     db.session.add(response)
     try:
         with db.session.begin_nested():
@@ -124,24 +143,42 @@ class SurveyResults:
 
 def survey_results(session_id: int | None = None, course_id: int | None = None) -> SurveyResults:
     stmt = db.select(SurveyResponse).join(Enrolment).join(TrainingSession)
-    stmt = stmt.where(TrainingSession.id == session_id) if session_id else stmt.where(
-        TrainingSession.course_id == course_id)
+    stmt = (
+        stmt.where(TrainingSession.id == session_id)
+        if session_id
+        else stmt.where(TrainingSession.course_id == course_id)
+    )
     rows = list(db.session.scalars(stmt.order_by(SurveyResponse.id)))
 
     def mean(values):
         return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1")) if values else None
 
-    return SurveyResults(len(rows), mean([r.overall for r in rows]), mean([r.content for r in rows]),
-                         mean([r.trainer for r in rows]), [r.comment for r in rows if r.comment])
+    return SurveyResults(
+        len(rows),
+        mean([r.overall for r in rows]),
+        mean([r.content for r in rows]),
+        mean([r.trainer for r in rows]),
+        [r.comment for r in rows if r.comment],
+    )
 
 
 def send_due_surveys() -> int:
     """Scheduled: once a confirmed session is over, each participant marked present is asked."""
     now = utcnow()
     attended = db.select(Attendance.enrolment_id).where(Attendance.present)
-    due = list(db.session.scalars(db.select(Enrolment).join(TrainingSession).where(
-        TrainingSession.status == CONFIRMED, TrainingSession.ends_at <= now, Enrolment.status == ENROLLED,
-        Enrolment.survey_sent_at.is_(None), Enrolment.id.in_(attended))))
+    due = list(
+        db.session.scalars(
+            db.select(Enrolment)
+            .join(TrainingSession)
+            .where(
+                TrainingSession.status == CONFIRMED,
+                TrainingSession.ends_at <= now,
+                Enrolment.status == ENROLLED,
+                Enrolment.survey_sent_at.is_(None),
+                Enrolment.id.in_(attended),
+            )
+        )
+    )
     for enrolment in due:
         survey(enrolment)
     return len(due)
@@ -149,19 +186,27 @@ def send_due_surveys() -> int:
 
 # -- histories and reports -----------------------------------------------------------------
 
+
 def history_of(user) -> list[tuple[Enrolment, Certificate | None]]:
     rows = db.session.execute(
-        db.select(Enrolment, Certificate).outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
-        .join(TrainingSession).where((Enrolment.user_id == user.id) | (Enrolment.email == user.email))
-        .order_by(TrainingSession.starts_at.desc(), Enrolment.id.desc()))
+        db.select(Enrolment, Certificate)
+        .outerjoin(Certificate, Certificate.enrolment_id == Enrolment.id)
+        .join(TrainingSession)
+        .where((Enrolment.user_id == user.id) | (Enrolment.email == user.email))
+        .order_by(TrainingSession.starts_at.desc(), Enrolment.id.desc())
+    )
     return [(e, c) for e, c in rows]
 
 
 def _present_hours(start: datetime, end: datetime, organization_id: int | None = None):
     """(organization id, enrolment, hours) of every half-day attended in [start, end)."""
-    stmt = (db.select(Enrolment.organization_id, Enrolment.name, Enrolment.email, Slot.starts_at, Slot.ends_at)
-            .select_from(Attendance).join(Enrolment).join(Slot)
-            .where(Attendance.present, Slot.starts_at >= start, Slot.starts_at < end))
+    stmt = (
+        db.select(Enrolment.organization_id, Enrolment.name, Enrolment.email, Slot.starts_at, Slot.ends_at)
+        .select_from(Attendance)
+        .join(Enrolment)
+        .join(Slot)
+        .where(Attendance.present, Slot.starts_at >= start, Slot.starts_at < end)
+    )
     if organization_id is not None:
         stmt = stmt.where(Enrolment.organization_id == organization_id)
     for org_id, name, email, slot_start, slot_end in db.session.execute(stmt):
@@ -186,18 +231,23 @@ def organization_report(actor, organization_id: int, year: int) -> str:
     return out.getvalue()
 
 
-def hours_per_organization(start: date, end: date,
-                           organization_ids: set[int] | None = None) -> dict[int, Decimal]:
+def hours_per_organization(start: date, end: date, organization_ids: set[int] | None = None) -> dict[int, Decimal]:
     """Hours of half-days attended per organization (all, or those given), summed by the database."""
-    stmt = (db.select(Enrolment.organization_id, db.func.sum(elapsed_seconds(Slot.starts_at, Slot.ends_at)))
-            .select_from(Attendance).join(Enrolment).join(Slot)
-            .where(Attendance.present, Slot.starts_at >= day_start(start), Slot.starts_at < day_start(end))
-            .group_by(Enrolment.organization_id))
+    stmt = (
+        db.select(Enrolment.organization_id, db.func.sum(elapsed_seconds(Slot.starts_at, Slot.ends_at)))
+        .select_from(Attendance)
+        .join(Enrolment)
+        .join(Slot)
+        .where(Attendance.present, Slot.starts_at >= day_start(start), Slot.starts_at < day_start(end))
+        .group_by(Enrolment.organization_id)
+    )
     if organization_ids is not None:
         stmt = stmt.where(Enrolment.organization_id.in_(organization_ids or [-1]))
     # SQLite's julianday arithmetic is a float: whole milliseconds are what the slots hold
-    return {org: (Decimal(str(round(seconds, 3))) / 3600).quantize(Decimal("0.01"))
-            for org, seconds in db.session.execute(stmt)}
+    return {
+        org: (Decimal(str(round(seconds, 3))) / 3600).quantize(Decimal("0.01"))
+        for org, seconds in db.session.execute(stmt)
+    }
 
 
 def organization_name(organization_id: int) -> str:

@@ -1,4 +1,5 @@
 """The messages of the module, each rendered in its recipient's language (core.mail)."""
+
 from __future__ import annotations
 
 from core import mail
@@ -30,9 +31,16 @@ def _with_managers(enrolment: Enrolment) -> list:
 def session_events(session: TrainingSession) -> list[CalendarEvent]:
     title = session.course.title
     return [
-        CalendarEvent(f"training-slot-{slot.id}", title, slot.starts_at, slot.ends_at, "training",
-                      url=f"/training/sessions/{session.id}", location=session.address,
-                      description=session.trainer.name)
+        CalendarEvent(
+            f"training-slot-{slot.id}",
+            title,
+            slot.starts_at,
+            slot.ends_at,
+            "training",
+            url=f"/training/sessions/{session.id}",
+            location=session.address,
+            description=session.trainer.name,
+        )
         for slot in session.slots
     ]
 
@@ -53,18 +61,34 @@ def _link(session: TrainingSession) -> str:
 
 
 def enrolled(enrolment: Enrolment) -> None:
-    _send("enrolled.txt", [_participant(enrolment)], enrolment=enrolment, session=enrolment.session,
-          link=_link(enrolment.session))
+    _send(
+        "enrolled.txt",
+        [_participant(enrolment)],
+        enrolment=enrolment,
+        session=enrolment.session,
+        link=_link(enrolment.session),
+    )
 
 
 def waiting(enrolment: Enrolment, position: int) -> None:
-    _send("waiting.txt", [_participant(enrolment)], enrolment=enrolment, session=enrolment.session,
-          position=position, link=_link(enrolment.session))
+    _send(
+        "waiting.txt",
+        [_participant(enrolment)],
+        enrolment=enrolment,
+        session=enrolment.session,
+        position=position,
+        link=_link(enrolment.session),
+    )
 
 
 def offered(enrolment: Enrolment) -> None:
-    _send("offered.txt", _with_managers(enrolment), enrolment=enrolment, session=enrolment.session,
-          link=_link(enrolment.session))
+    _send(
+        "offered.txt",
+        _with_managers(enrolment),
+        enrolment=enrolment,
+        session=enrolment.session,
+        link=_link(enrolment.session),
+    )
 
 
 def offer_expired(enrolment: Enrolment) -> None:
@@ -88,28 +112,50 @@ def session_cancelled(session: TrainingSession, people: list[Enrolment], reason:
 
 def convocation(enrolment: Enrolment) -> None:
     session = enrolment.session
-    mail.send(T + "convocation.txt", _participant(enrolment), ics=session_ics(session), enrolment=enrolment,
-              session=session, link=_link(session))
+    mail.send(
+        T + "convocation.txt",
+        _participant(enrolment),
+        ics=session_ics(session),
+        enrolment=enrolment,
+        session=session,
+        link=_link(session),
+    )
     enrolment.convocation_sent_at = utcnow()
 
 
 def reminder(enrolment: Enrolment) -> None:
     session = enrolment.session
-    mail.send(T + "reminder.txt", _participant(enrolment), ics=session_ics(session), enrolment=enrolment,
-              session=session, link=_link(session))
+    mail.send(
+        T + "reminder.txt",
+        _participant(enrolment),
+        ics=session_ics(session),
+        enrolment=enrolment,
+        session=session,
+        link=_link(session),
+    )
     enrolment.reminder_sent_at = utcnow()
 
 
 def survey(enrolment: Enrolment) -> None:
-    mail.send(T + "survey.txt", _participant(enrolment), enrolment=enrolment, session=enrolment.session,
-              link=public_url("training.survey", token=enrolment.survey_token))
+    mail.send(
+        T + "survey.txt",
+        _participant(enrolment),
+        enrolment=enrolment,
+        session=enrolment.session,
+        link=public_url("training.survey", token=enrolment.survey_token),
+    )
     enrolment.survey_sent_at = utcnow()
 
 
 def certificate(enrolment: Enrolment, code: str) -> None:
-    mail.send(T + "certificate.txt", _participant(enrolment), enrolment=enrolment, session=enrolment.session,
-              link=public_url("training.certificate_pdf", code=code),
-              verify=public_url("training.verify", code=code))
+    mail.send(
+        T + "certificate.txt",
+        _participant(enrolment),
+        enrolment=enrolment,
+        session=enrolment.session,
+        link=public_url("training.certificate_pdf", code=code),
+        verify=public_url("training.verify", code=code),
+    )
 
 
 def announce_session(session: TrainingSession) -> None:
@@ -120,5 +166,4 @@ def announce_session(session: TrainingSession) -> None:
         for manager in managers_of(interest.organization_id):
             if manager.id not in seen:
                 seen.add(manager.id)
-                mail.send(T + "session_open.txt", manager, session=session, interest=interest,
-                          link=_link(session))
+                mail.send(T + "session_open.txt", manager, session=session, interest=interest, link=_link(session))

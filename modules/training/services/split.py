@@ -1,5 +1,6 @@
 """Who pays what: the trainer's fee and costs split pro rata of participants, or a fixed price
 per participant, owed to the organization that pays the trainer."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -43,18 +44,29 @@ def current_split(session: TrainingSession) -> tuple[list[Share], bool]:
         by_org: dict[int, Decimal] = {}
         for charge in charges:
             by_org[charge.debtor_id] = by_org.get(charge.debtor_id, Decimal("0")) + charge.amount
-        enrolled = Counter(db.session.scalars(db.select(Enrolment.organization_id).where(
-            Enrolment.session_id == session.id, Enrolment.status == ENROLLED)))
-        orgs = {o.id: o for o in db.session.scalars(
-            db.select(Organization).where(Organization.id.in_(set(by_org) | set(enrolled))))}
+        enrolled = Counter(
+            db.session.scalars(
+                db.select(Enrolment.organization_id).where(
+                    Enrolment.session_id == session.id, Enrolment.status == ENROLLED
+                )
+            )
+        )
+        orgs = {
+            o.id: o
+            for o in db.session.scalars(db.select(Organization).where(Organization.id.in_(set(by_org) | set(enrolled))))
+        }
         return [Share(orgs[o], enrolled.get(o, 0), by_org.get(o, Decimal("0.00"))) for o in sorted(orgs)], True
-    holding = list(db.session.scalars(db.select(Enrolment).where(
-        Enrolment.session_id == session.id, Enrolment.status.in_(HOLDS_SEAT))))
+    holding = list(
+        db.session.scalars(
+            db.select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.status.in_(HOLDS_SEAT))
+        )
+    )
     return shares(session, holding), False
 
 
 def post_charges(session: TrainingSession, enrolled: list[Enrolment]) -> None:
     reason = _("Training: %(title)s", title=session.course.title)
     for share in shares(session, enrolled):
-        ledger.post_charge(share.organization.id, session.payee_organization_id, share.amount, reason,
-                           session.ledger_source)
+        ledger.post_charge(
+            share.organization.id, session.payee_organization_id, share.amount, reason, session.ledger_source
+        )

@@ -1,4 +1,5 @@
 """Thin pages: parse the request, call a service, render or redirect."""
+
 from flask import Blueprint
 
 bp = Blueprint("training", __name__, url_prefix="/training", template_folder="../templates")

@@ -1,4 +1,5 @@
 """Attendance per half-day (phone-friendly), the sign-in sheet, certificates and survey results."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -38,11 +39,13 @@ def attendance(slot_id: int):
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
-            return render_template("training/attendance.html", slot=slot, session=session, people=people,
-                                   marks=presence, posted=True), 422
+            return render_template(
+                "training/attendance.html", slot=slot, session=session, people=people, marks=presence, posted=True
+            ), 422
     marks = {e: p for (e, s), p in svc.marks(session.id).items() if s == slot.id}
-    return render_template("training/attendance.html", slot=slot, session=session, people=people, marks=marks,
-                           posted=False)
+    return render_template(
+        "training/attendance.html", slot=slot, session=session, people=people, marks=marks, posted=False
+    )
 
 
 @bp.route("/sessions/<int:session_id>/sign-in-sheet.pdf")
@@ -50,8 +53,11 @@ def attendance(slot_id: int):
 def sign_in_sheet(session_id: int):
     session = get_session(session_id)
     svc.check_can_take_attendance(current_user, session)
-    return Response(svc.sign_in_sheet(session), mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename=sign-in-sheet-{session.id}.pdf"})
+    return Response(
+        svc.sign_in_sheet(session),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=sign-in-sheet-{session.id}.pdf"},
+    )
 
 
 @bp.route("/sessions/<int:session_id>/certificates", methods=["GET", "POST"])
@@ -68,10 +74,17 @@ def certificates(session_id: int):
             db.session.rollback()
             flash(error.message, "danger")
         return redirect(url_for("training.certificates", session_id=session.id))
-    issued = {c.enrolment_id: c for c in db.session.scalars(
-        db.select(Certificate).join(Enrolment).where(Enrolment.session_id == session.id))}
-    return render_template("training/certificates.html", session=session, issued=issued,
-                           hours=svc.hours_attended(session), people=svc.participants(session.id))
+    issued = {
+        c.enrolment_id: c
+        for c in db.session.scalars(db.select(Certificate).join(Enrolment).where(Enrolment.session_id == session.id))
+    }
+    return render_template(
+        "training/certificates.html",
+        session=session,
+        issued=issued,
+        hours=svc.hours_attended(session),
+        people=svc.participants(session.id),
+    )
 
 
 @bp.route("/sessions/<int:session_id>/survey")
@@ -82,5 +95,6 @@ def session_survey(session_id: int):
         svc.check_can_take_attendance(current_user, session)
     except PermissionDenied:
         abort(403)
-    return render_template("training/survey_results.html", session=session,
-                           results=survey_results(session_id=session.id))
+    return render_template(
+        "training/survey_results.html", session=session, results=survey_results(session_id=session.id)
+    )

@@ -1,4 +1,5 @@
 """Catalogue, session pages and the coordinator's management of trainers, courses and sessions."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -29,9 +30,11 @@ def _counts(session_ids: list[int]) -> dict[tuple[int, str], int]:
     """Seats held and people waiting per session, in one query for a whole page."""
     if not session_ids:
         return {}
-    rows = db.session.execute(db.select(Enrolment.session_id, Enrolment.status, db.func.count(Enrolment.id)).where(
-        Enrolment.session_id.in_(session_ids), Enrolment.status.in_((*HOLDS_SEAT, WAITING))
-    ).group_by(Enrolment.session_id, Enrolment.status))
+    rows = db.session.execute(
+        db.select(Enrolment.session_id, Enrolment.status, db.func.count(Enrolment.id))
+        .where(Enrolment.session_id.in_(session_ids), Enrolment.status.in_((*HOLDS_SEAT, WAITING)))
+        .group_by(Enrolment.session_id, Enrolment.status)
+    )
     counts: dict[tuple[int, str], int] = {}
     for session_id, status, n in rows:
         key = (session_id, "waiting" if status == WAITING else "held")
@@ -43,9 +46,12 @@ def _counts(session_ids: list[int]) -> dict[tuple[int, str], int]:
 @require("training.view")
 def catalogue():
     q = request.args.get("q", "").strip()[:100]
-    stmt = (db.select(TrainingSession).join(Course).where(
-        TrainingSession.status != SESSION_CANCELLED, TrainingSession.ends_at > utcnow())
-        .order_by(TrainingSession.starts_at, TrainingSession.id))
+    stmt = (
+        db.select(TrainingSession)
+        .join(Course)
+        .where(TrainingSession.status != SESSION_CANCELLED, TrainingSession.ends_at > utcnow())
+        .order_by(TrainingSession.starts_at, TrainingSession.id)
+    )
     if q:
         stmt = stmt.where(Course.title.ilike(f"%{q}%"))
     page = paged(stmt)
@@ -67,21 +73,33 @@ def render_session(session: TrainingSession, form: EnrolForm | None = None) -> s
         form = EnrolForm()
         form.organization_id.choices = choices
     split, final = current_split(session)
-    waiting = db.session.scalar(db.select(db.func.count(Enrolment.id)).where(
-        Enrolment.session_id == session.id, Enrolment.status == WAITING))
+    waiting = db.session.scalar(
+        db.select(db.func.count(Enrolment.id)).where(Enrolment.session_id == session.id, Enrolment.status == WAITING)
+    )
     return render_template(
-        "training/session.html", session=session, enrolments=enrolments, positions=positions, form=form,
-        seats_left=seats_left(session), waiting=waiting, split=split, split_final=final,
-        manage=can_manage(current_user), trains=is_session_trainer(current_user, session), now=utcnow(),
+        "training/session.html",
+        session=session,
+        enrolments=enrolments,
+        positions=positions,
+        form=form,
+        seats_left=seats_left(session),
+        waiting=waiting,
+        split=split,
+        split_final=final,
+        manage=can_manage(current_user),
+        trains=is_session_trainer(current_user, session),
+        now=utcnow(),
         cancel_form=CancelSessionForm() if can_manage(current_user) else None,
     )
 
 
 def _session_form(form: SessionForm) -> SessionForm:
-    form.course_id.choices = [(c.id, c.title) for c in db.session.scalars(
-        db.select(Course).where(Course.active).order_by(Course.title))]
-    form.trainer_id.choices = [(t.id, t.name) for t in db.session.scalars(
-        db.select(Trainer).where(Trainer.active).order_by(Trainer.name))]
+    form.course_id.choices = [
+        (c.id, c.title) for c in db.session.scalars(db.select(Course).where(Course.active).order_by(Course.title))
+    ]
+    form.trainer_id.choices = [
+        (t.id, t.name) for t in db.session.scalars(db.select(Trainer).where(Trainer.active).order_by(Trainer.name))
+    ]
     organizations = all_org_choices()
     form.host_organization_id.choices = organizations
     form.payee_organization_id.choices = organizations
@@ -90,27 +108,40 @@ def _session_form(form: SessionForm) -> SessionForm:
 
 def _network_id() -> int | None:
     """The network association the coordinator works for: it usually pays the trainer."""
-    return db.session.scalar(db.select(Organization.id).where(
-        Organization.kind == "network", Organization.id.in_(current_user.organization_ids or [-1]))
-        .order_by(Organization.id).limit(1))
+    return db.session.scalar(
+        db.select(Organization.id)
+        .where(Organization.kind == "network", Organization.id.in_(current_user.organization_ids or [-1]))
+        .order_by(Organization.id)
+        .limit(1)
+    )
 
 
 def _session_data(form: SessionForm) -> svc.SessionData:
     return svc.SessionData(
-        course_id=form.course_id.data, trainer_id=form.trainer_id.data,
-        host_organization_id=form.host_organization_id.data, payee_organization_id=form.payee_organization_id.data,
-        address=form.address.data, seats=form.seats.data, min_participants=form.min_participants.data,
-        go_no_go_at=from_local(form.go_no_go_at.data), slots=form.parsed_slots, cap_per_org=form.cap_per_org.data,
-        price_model=form.price_model.data, trainer_fee=form.trainer_fee.data, costs=form.costs.data or 0,
-        fixed_price=form.fixed_price.data, offer_hours=form.offer_hours.data,
+        course_id=form.course_id.data,
+        trainer_id=form.trainer_id.data,
+        host_organization_id=form.host_organization_id.data,
+        payee_organization_id=form.payee_organization_id.data,
+        address=form.address.data,
+        seats=form.seats.data,
+        min_participants=form.min_participants.data,
+        go_no_go_at=from_local(form.go_no_go_at.data),
+        slots=form.parsed_slots,
+        cap_per_org=form.cap_per_org.data,
+        price_model=form.price_model.data,
+        trainer_fee=form.trainer_fee.data,
+        costs=form.costs.data or 0,
+        fixed_price=form.fixed_price.data,
+        offer_hours=form.offer_hours.data,
     )
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @require("training.manage")
 def session_new():
-    form = _session_form(SessionForm(course_id=request.args.get("course", type=int),
-                                     payee_organization_id=_network_id()))
+    form = _session_form(
+        SessionForm(course_id=request.args.get("course", type=int), payee_organization_id=_network_id())
+    )
     if form.validate_on_submit():
         try:
             session = svc.create_session(current_user, _session_data(form))
@@ -129,8 +160,9 @@ def session_edit(session_id: int):
     lines = "\n".join(f"{local(s.starts_at):%Y-%m-%d %H:%M}-{local(s.ends_at):%H:%M}" for s in session.slots)
     # Not obj=session: its "slots" attribute is the list of rows, the form's is one line per half-day.
     values = {name: getattr(session, name) for name in SessionForm.EDITABLE}
-    form = _session_form(SessionForm(**values, slots=lines,
-                                     go_no_go_at=local(session.go_no_go_at).replace(tzinfo=None)))
+    form = _session_form(
+        SessionForm(**values, slots=lines, go_no_go_at=local(session.go_no_go_at).replace(tzinfo=None))
+    )
     if form.validate_on_submit():
         try:
             svc.update_session(current_user, session.id, _session_data(form))
@@ -164,8 +196,9 @@ def courses():
     return render_template(
         "training/courses.html",
         courses=db.session.scalars(db.select(Course).order_by(Course.title)).all(),
-        trainers=db.session.scalars(db.select(Trainer).options(db.joinedload(Trainer.organization))
-                                    .order_by(Trainer.name)).all(),
+        trainers=db.session.scalars(
+            db.select(Trainer).options(db.joinedload(Trainer.organization)).order_by(Trainer.name)
+        ).all(),
     )
 
 
@@ -173,8 +206,11 @@ def courses():
 @require("training.view")
 def course_detail(course_id: int):
     course = db.session.get(Course, course_id) or abort(404)
-    sessions = db.session.scalars(db.select(TrainingSession).where(TrainingSession.course_id == course.id)
-                                  .order_by(TrainingSession.starts_at.desc())).all()
+    sessions = db.session.scalars(
+        db.select(TrainingSession)
+        .where(TrainingSession.course_id == course.id)
+        .order_by(TrainingSession.starts_at.desc())
+    ).all()
     results = survey_results(course_id=course.id) if can_manage(current_user) else None
     return render_template("training/course.html", course=course, sessions=sessions, results=results)
 
@@ -194,8 +230,9 @@ def course_form(course_id: int | None = None):
             return redirect(url_for("training.course_detail", course_id=course.id))
         except DomainError as error:
             attach_error(form, error)
-    return render_template("training/form_page.html", form=form,
-                           title=_("Edit the course") if course else _("New course"))
+    return render_template(
+        "training/form_page.html", form=form, title=_("Edit the course") if course else _("New course")
+    )
 
 
 @bp.route("/trainers/new", methods=["GET", "POST"])
@@ -204,8 +241,9 @@ def course_form(course_id: int | None = None):
 def trainer_form(trainer_id: int | None = None):
     trainer = (db.session.get(Trainer, trainer_id) or abort(404)) if trainer_id else None
     form = TrainerForm(obj=trainer)
-    trainers = db.session.scalars(db.select(User).join(Membership).where(Membership.role == "trainer")
-                                  .order_by(User.name).distinct()).all()
+    trainers = db.session.scalars(
+        db.select(User).join(Membership).where(Membership.role == "trainer").order_by(User.name).distinct()
+    ).all()
     form.user_id.choices = [(0, _("None"))] + [(u.id, f"{u.name} <{u.email}>") for u in trainers]
     form.organization_id.choices = [(0, _("None"))] + all_org_choices()
     if form.validate_on_submit():
@@ -217,12 +255,14 @@ def trainer_form(trainer_id: int | None = None):
             return redirect(url_for("training.courses"))
         except DomainError as error:
             attach_error(form, error)
-    return render_template("training/form_page.html", form=form,
-                           title=_("Edit the trainer") if trainer else _("New trainer"))
+    return render_template(
+        "training/form_page.html", form=form, title=_("Edit the trainer") if trainer else _("New trainer")
+    )
 
 
 @bp.route("/demand")
 @require("training.manage")
 def demand():
-    return render_template("training/demand.html", demand=demand_of(),
-                           month_names={int(number): label for number, label in MONTHS})
+    return render_template(
+        "training/demand.html", demand=demand_of(), month_names={int(number): label for number, label in MONTHS}
+    )

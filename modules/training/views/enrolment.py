@@ -1,4 +1,5 @@
 """Enrolment, the waiting list, interest, a participant's history and the organization's report."""
+
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -28,8 +29,14 @@ def enrol(session_id: int):
     form.organization_id.choices = org_choices("training.enrol")
     if form.validate_on_submit():
         try:
-            enrolment = svc.enrol(current_user, session.id, form.organization_id.data, form.name.data,
-                                  form.email.data, form.volunteer.data)
+            enrolment = svc.enrol(
+                current_user,
+                session.id,
+                form.organization_id.data,
+                form.name.data,
+                form.email.data,
+                form.volunteer.data,
+            )
             db.session.commit()
             if enrolment.status == ENROLLED:
                 flash(_("%(name)s is enrolled.", name=enrolment.name), "success")
@@ -79,22 +86,30 @@ def history():
 @require("training.interest")
 def interest():
     form = InterestForm(course_id=request.args.get("course", type=int))
-    form.course_id.choices = [(c.id, c.title) for c in db.session.scalars(
-        db.select(Course).where(Course.active).order_by(Course.title))]
+    form.course_id.choices = [
+        (c.id, c.title) for c in db.session.scalars(db.select(Course).where(Course.active).order_by(Course.title))
+    ]
     choices = org_choices("training.interest")
     form.organization_id.choices = choices
     if form.validate_on_submit():
         try:
-            feedback.register_interest(current_user, form.course_id.data, form.organization_id.data,
-                                       form.people.data, [int(m) for m in form.months.data or []],
-                                       form.places.data, form.comment.data)
+            feedback.register_interest(
+                current_user,
+                form.course_id.data,
+                form.organization_id.data,
+                form.people.data,
+                [int(m) for m in form.months.data or []],
+                form.places.data,
+                form.comment.data,
+            )
             db.session.commit()
             flash(_("Interest registered. The coordinator will tell you when a session opens."), "success")
             return redirect(url_for("training.interest"))
         except DomainError as error:
             attach_error(form, error)
-    mine = db.session.scalars(db.select(Interest).where(Interest.organization_id.in_([i for i, _n in choices]))
-                              .order_by(Interest.id)).all()
+    mine = db.session.scalars(
+        db.select(Interest).where(Interest.organization_id.in_([i for i, _n in choices])).order_by(Interest.id)
+    ).all()
     return render_template("training/interest.html", form=form, mine=mine)
 
 
@@ -120,8 +135,7 @@ def report():
         try:
             body = feedback.organization_report(current_user, form.organization_id.data, form.year.data)
             name = f"training-{form.year.data}-{form.organization_id.data}.csv"
-            return Response(body, mimetype="text/csv",
-                            headers={"Content-Disposition": f"attachment; filename={name}"})
+            return Response(body, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
         except DomainError as error:
             attach_error(form, error)
     return render_template("training/form_page.html", form=form, title=_("Training report"), method="get")

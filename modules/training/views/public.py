@@ -1,4 +1,5 @@
 """Pages without login: certificate verification and download by code, the survey by token."""
+
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -37,8 +38,11 @@ def verify(code: str | None = None):
 @limiter.limit(PUBLIC_LIMIT)
 def certificate_pdf(code: str):
     certificate = svc.find_certificate(code)
-    return Response(svc.certificate_pdf(certificate), mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename=certificate-{certificate.id}.pdf"})
+    return Response(
+        svc.certificate_pdf(certificate),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f"inline; filename=certificate-{certificate.id}.pdf"},
+    )
 
 
 @bp.route("/survey/<token>", methods=["GET", "POST"])
@@ -48,13 +52,15 @@ def survey(token: str):
     form = SurveyForm()
     if form.validate_on_submit():
         try:
-            feedback.submit_survey(token, int(form.overall.data), int(form.content.data), int(form.trainer.data),
-                                   form.comment.data)
+            feedback.submit_survey(
+                token, int(form.overall.data), int(form.content.data), int(form.trainer.data), form.comment.data
+            )
             db.session.commit()
             flash(_("Thank you for your answers!"), "success")
             return redirect(url_for("training.survey", token=token))
         except DomainError as error:
             attach_error(form, error)
-    answered = db.session.scalar(db.select(db.func.count()).select_from(SurveyResponse).where(
-        SurveyResponse.enrolment_id == enrolment.id))
+    answered = db.session.scalar(
+        db.select(db.func.count()).select_from(SurveyResponse).where(SurveyResponse.enrolment_id == enrolment.id)
+    )
     return render_template("training/survey.html", form=form, enrolment=enrolment, answered=bool(answered))

@@ -1,5 +1,6 @@
 """A tiny module exercising every extension point, so the contract is tested without the
 business modules. Its package name is its folder name (it lives outside modules/)."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,8 +11,8 @@ from flask_smorest import Blueprint as ApiBlueprint
 
 from core.accounts.permissions import require, scope
 from core.api import PageArgs, page_of, paginate
-from core.hookspecs import CalendarEvent, Indicator, MenuItem, ScheduledJob, Widget, hookimpl
 from core.extensions import db
+from core.hookspecs import CalendarEvent, Indicator, MenuItem, ScheduledJob, Widget, hookimpl
 from exemplar.jobs import tick_all
 from exemplar.models import Note
 
@@ -71,8 +72,10 @@ def erp_dashboard_widgets(user):
 @hookimpl
 def erp_calendar_events(user, start, end):
     notes = db.session.scalars(_notes(user).where(Note.due_at >= start, Note.due_at < end))
-    return [CalendarEvent(f"exemplar-note-{n.id}", n.text, n.due_at, n.due_at + timedelta(hours=1), "exemplar")
-            for n in notes]
+    return [
+        CalendarEvent(f"exemplar-note-{n.id}", n.text, n.due_at, n.due_at + timedelta(hours=1), "exemplar")
+        for n in notes
+    ]
 
 
 @hookimpl
