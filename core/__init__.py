@@ -27,14 +27,15 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
     app.extensions["erp"] = Registry.build(loaded)
     logs.configure(app)
-    _init_extensions(app, [m for m, _ in loaded])
+    _init_extensions(app, [m.manifest for m in loaded])
     _register_blueprints(app)
 
-    from core.web import errors, hooks, security
+    from core.web import errors, hooks, lifecycle, security
 
     errors.register(app)
     hooks.register(app)
     security.register(app)
+    lifecycle.register(app)  # last registered, first run: commits before headers are added
     _register_cli(app)
     if app.config["JOBS_INLINE_TICKER"] and not app.config["REDIS_URL"]:
         from core.jobs import start_inline_ticker
@@ -76,14 +77,14 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(core_api_blp)
     csrf.exempt(core_api_blp)
     registry = app.extensions["erp"]
-    for name, module in registry.plugins.items():
-        for bp in getattr(module, "erp_blueprints", lambda: [])() or []:
-            app.register_blueprint(bp)
-            registry.blueprint_owner[bp.name] = name
-        for blp in getattr(module, "erp_api_blueprints", lambda: [])() or []:
-            api.register_blueprint(blp)
-            csrf.exempt(blp)
-            registry.blueprint_owner[blp.name] = name
+    for name, module in registry.modules.items():  # by convention: views.bp and api.blp
+        if module.blueprint is not None:
+            app.register_blueprint(module.blueprint)
+            registry.blueprint_owner[module.blueprint.name] = name
+        if module.api_blueprint is not None:
+            api.register_blueprint(module.api_blueprint)
+            csrf.exempt(module.api_blueprint)
+            registry.blueprint_owner[module.api_blueprint.name] = name
 
 
 def _register_cli(app: Flask) -> None:

@@ -44,6 +44,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "PASSWORD_RESET_MAX_AGE": int(_env("PASSWORD_RESET_MAX_AGE", "3600")),
         "JOBS_MAX_ATTEMPTS": int(_env("JOBS_MAX_ATTEMPTS", "5")),
         "JOBS_INLINE_TICKER": _env("JOBS_INLINE_TICKER", "0") == "1",
+        # A module's hook on a shared page slower than this is reported on the Modules page.
+        "ERP_HOOK_SLOW_MS": int(_env("ERP_HOOK_SLOW_MS", "1000")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",

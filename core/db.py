@@ -140,3 +140,48 @@ def _sqlite_begin(conn):
     # default; PostgreSQL holds them with constraints and row locks instead.
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def get_or_404(model, object_id):
+    """The row, or NotFound (a 404 page, or a problem+json under /api/) for an absent or out-of-range id."""
+    from core.errors import NotFound
+
+    obj = _session().get(model, object_id) if valid_id(object_id) else None
+    if obj is None:
+        raise NotFound(_not_found())
+    return obj
+
+
+def locked(model, object_id, shared: bool = False):
+    """The row reloaded under a lock for this transaction (FOR UPDATE, or FOR SHARE when ``shared``),
+    so that writers of one record are serialized on PostgreSQL; on SQLite the transaction already
+    holds the database write lock. NotFound when absent."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import lazyload
+
+    from core.errors import NotFound
+
+    # no eager joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join
+    stmt = (
+        select(model)
+        .where(model.id == object_id)
+        .options(lazyload("*"))
+        .with_for_update(read=shared, of=model)
+        .execution_options(populate_existing=True)
+    )
+    obj = _session().scalar(stmt) if valid_id(object_id) else None
+    if obj is None:
+        raise NotFound(_not_found())
+    return obj
+
+
+def _session():
+    from core.extensions import db
+
+    return db.session
+
+
+def _not_found() -> str:
+    from flask_babel import gettext
+
+    return gettext("Not found.")

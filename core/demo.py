@@ -63,7 +63,7 @@ BOARD = ["Marie Dubois", "Thomas Petit", "Nadia Haddad", "Luc Girard", "Élodie 
 
 @dataclass
 class DemoNetwork:
-    """What core created, handed to each module's ``erp_demo_data`` hook."""
+    """What core created, handed to each module's ``demo.load``."""
 
     network: Organization
     members: dict[str, Organization] = field(default_factory=dict)
@@ -155,9 +155,9 @@ def load_demo() -> list[str]:
         row = db.session.get(InstalledModule, name)
         if name not in installed_modules() or row is None or row.demo_loaded:
             continue
-        loader = getattr(reg.plugins[name], "erp_demo_data", None)
-        if loader is not None:
-            loader(demo=demo)
+        load = reg.modules[name].load_demo
+        if load is not None:
+            load(demo)
         row.demo_loaded = True
         db.session.commit()
         lines.append(f"{name}: demo data loaded")

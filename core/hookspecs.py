@@ -1,8 +1,13 @@
 """The extension points a module implements, as pluggy hook specifications.
 
-A module's ``__init__.py`` defines functions named after these specs, decorated with
-``core.hookspecs.hookimpl``. Only installed modules are called (see ``core.plugins.hook``).
-Every hook returns a list (or None): results of all modules are concatenated by the caller.
+A module's ``hooks.py`` defines functions named after these specs, decorated with
+``core.hookspecs.hookimpl``. Only installed modules are called, each contained (``core.plugins.collect``:
+a module whose hook raises is left out of the page and reported to admins). Every hook returns
+a list (or None): results of all modules are concatenated by the caller.
+
+What every module has is found by convention, not by a hook: the permission labels
+``permissions.LABELS``, the web blueprint ``views.bp``, the API blueprint ``api.blp`` and the
+demo loader ``demo.load(demo)`` (see ``core.loader.PARTS``).
 """
 
 from __future__ import annotations
@@ -67,21 +72,6 @@ class Indicator:
 
 
 @hookspec
-def erp_permissions() -> dict[str, Any]:
-    """Labels (lazy_gettext) of the permissions the manifest declares, for the admin pages."""
-
-
-@hookspec
-def erp_blueprints() -> list:
-    """Flask blueprints of the module's web pages (registered at start-up)."""
-
-
-@hookspec
-def erp_api_blueprints() -> list:
-    """flask-smorest blueprints mounted under /api/v1/<module>."""
-
-
-@hookspec
 def erp_menu_items(user) -> list[MenuItem]:
     """Entries for the navigation bar; the caller drops those the user may not see."""
 
@@ -103,11 +93,6 @@ def erp_calendar_events(user, start: datetime, end: datetime, limit: int | None)
 @hookspec
 def erp_scheduled_jobs() -> list[ScheduledJob]:
     """Periodic work; each runs as an outbox job at most once per period across all workers."""
-
-
-@hookspec
-def erp_demo_data(demo) -> None:
-    """Create the module's demo records; ``demo`` is a core.demo.DemoNetwork (orgs, users)."""
 
 
 @hookspec

@@ -137,16 +137,47 @@ def parse_wanted(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def import_module(manifest: Manifest):
+# The parts core finds by convention (docs/MODULES.md): each a file, or a package when it grows.
+PARTS = ("models", "permissions", "hooks", "views", "api", "demo")
+
+
+@dataclass(frozen=True)
+class LoadedModule:
+    """A module's manifest and the parts core uses: hook implementations, permission labels,
+    the web blueprint ``views.bp``, the API blueprint ``api.blp`` and the demo loader ``demo.load``."""
+
+    manifest: Manifest
+    hooks: object | None = None
+    labels: dict = field(default_factory=dict)
+    blueprint: object | None = None
+    api_blueprint: object | None = None
+    load_demo: object | None = None
+
+
+def has_part(manifest: Manifest, part: str) -> bool:
+    return (manifest.path / f"{part}.py").is_file() or (manifest.path / part / "__init__.py").is_file()
+
+
+def import_module(manifest: Manifest) -> LoadedModule:
     parent = str(manifest.path.parent.parent if manifest.package.startswith("modules.") else manifest.path.parent)
     if parent not in sys.path:
         sys.path.append(parent)
     try:
-        return importlib.import_module(manifest.package)
+        importlib.import_module(manifest.package)
+        parts = {p: importlib.import_module(f"{manifest.package}.{p}") for p in PARTS if has_part(manifest, p)}
     except Exception as exc:  # any import failure must stop start-up with one line
         raise ModuleLoadError(manifest.name, f"failed to import ({exc.__class__.__name__}: {exc})") from None
+    found = {
+        "labels": getattr(parts.get("permissions"), "LABELS", {}),
+        "blueprint": getattr(parts.get("views"), "bp", None),
+        "api_blueprint": getattr(parts.get("api"), "blp", None),
+        "load_demo": getattr(parts.get("demo"), "load", None),
+    }
+    missing = set(manifest.permissions) - set(found["labels"])
+    if missing:
+        raise ModuleLoadError(manifest.name, f"permissions.LABELS lacks {', '.join(sorted(missing))}")
+    return LoadedModule(manifest, hooks=parts.get("hooks"), **found)
 
 
-def load(paths: list[str], wanted: str | None) -> list[tuple[Manifest, object]]:
-    order = resolve(discover(paths), parse_wanted(wanted))
-    return [(manifest, import_module(manifest)) for manifest in order]
+def load(paths: list[str], wanted: str | None) -> list[LoadedModule]:
+    return [import_module(manifest) for manifest in resolve(discover(paths), parse_wanted(wanted))]

@@ -121,6 +121,9 @@ def status() -> list[dict]:
             "installed": bool(rows.get(m.name) and rows[m.name].installed),
             "demo_loaded": bool(rows.get(m.name) and rows[m.name].demo_loaded),
             "application": m.application,
+            "permissions": [
+                (perm, reg.modules[m.name].labels.get(perm, perm), roles) for perm, roles in m.permissions.items()
+            ],
         }
         for m in reg.manifests.values()
     ]

@@ -12,7 +12,8 @@ from core.api import tokens
 from core.calendar import new_feed_token
 from core.errors import DomainError
 from core.extensions import db, limiter
-from core.web.forms import attach_error, safe_next
+from core.web.forms import safe_next
+from core.web.lifecycle import attach_error
 
 bp = Blueprint("accounts", __name__)
 

@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
+from core.clock import LocalTimeError, wall_clock
 from core.db import MAX_ID
 from core.extensions import db
 
@@ -105,6 +106,24 @@ def paginate(stmt, page: int = 1, per_page: int = 25) -> Page:
     total = db.session.scalar(db.select(db.func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, page, per_page, total)
+
+
+def page_of_list(items: list, page: int, per_page: int) -> Page:
+    """A page over a list computed in Python (a ranking, a tally), shaped like ``paginate``'s."""
+    start = (page - 1) * per_page
+    return Page(items[start : start + per_page], page, per_page, len(items))
+
+
+class AwareDateTime(ma.fields.DateTime):
+    """ISO 8601, returned in UTC; without an offset, a Paris wall-clock time, refused in the DST
+    gap or fold (``core.clock.wall_clock``: one rule for every form and API)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return wall_clock(result)
+        except LocalTimeError as error:
+            raise ma.ValidationError(str(error)) from None
 
 
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"

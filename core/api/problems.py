@@ -53,6 +53,6 @@ def from_http_exception(error: HTTPException):
 
 
 def from_domain_error(error: DomainError):
-    errors = {error.field: [error.message]} if error.field else None
+    errors = error.field_errors or None
     titles = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity"}
     return problem(error.status, titles.get(error.status, "Error"), error.message, errors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core import jobs, ledger
+from core import faults, jobs, ledger
 from core import modules as module_admin
 from core.accounts import services
 from core.accounts.forms import GrantForm, OrganizationForm, UserForm
@@ -14,7 +14,7 @@ from core.accounts.permissions import require
 from core.audit import AuditEntry
 from core.errors import DomainError
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from core.web.pagination import matching, paged, search_term
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -113,7 +113,15 @@ def revoke_membership(user_id: int, membership_id: int):
 @bp.route("/modules")
 @require("core.admin")
 def modules():
-    return render_template("admin/modules.html", modules=module_admin.status())
+    return render_template("admin/modules.html", modules=module_admin.status(), faults=faults.faults_by_module())
+
+
+@bp.route("/modules/<name>/faults/clear", methods=["POST"])
+@require("core.admin")
+def clear_faults(name: str):
+    faults.clear(name)
+    flash(_("The faults of %(name)s are cleared.", name=name), "success")
+    return redirect(url_for("admin.modules"))
 
 
 @bp.route("/modules/<name>/<action>", methods=["POST"])

@@ -21,6 +21,28 @@ def _page(status: int, message: str | None = None):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity"}
+
+
+def refusal(status: int, message: str):
+    """The same refusal as problem+json under /api/, as the error page elsewhere."""
+    if is_api_request():
+        return problem(status, TITLES.get(status, "Error"), message)
+    return current_app.make_response(_page(status, message))
+
+
+def database_down():
+    log.error("database unavailable")
+    _safe_rollback()
+    if is_api_request():
+        return problem(
+            503, "Service Unavailable", "The database is unavailable; retry shortly.", headers={"Retry-After": "5"}
+        )
+    # Who is asking cannot be looked up now: render the page as for a visitor (the session stays).
+    current_app.login_manager._update_request_context_with_user()
+    return current_app.make_response(_page(503, _("The service is briefly unavailable. Please try again in a moment.")))
+
+
 def register(app) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
@@ -48,15 +70,7 @@ def register(app) -> None:
 
     @app.errorhandler(OperationalError)
     def _database_down(error):
-        log.error("database unavailable: %s", error.__class__.__name__)
-        _safe_rollback()
-        if is_api_request():
-            return problem(
-                503, "Service Unavailable", "The database is unavailable; retry shortly.", headers={"Retry-After": "5"}
-            )
-        # Who is asking cannot be looked up now: render the page as for a visitor (the session stays).
-        current_app.login_manager._update_request_context_with_user()
-        return _page(503, _("The service is briefly unavailable. Please try again in a moment."))
+        return database_down()
 
     @app.teardown_appcontext
     def _release_session(_error):

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask import flash
+import wtforms
+from flask import request
+from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from wtforms import widgets
+from wtforms.validators import ValidationError
 
-from core.errors import DomainError
-from core.extensions import db
+from core.db import MAX_ID
+
+INT_RANGE = (-(2**31), 2**31 - 1)  # INTEGER columns (PostgreSQL's int4)
+DECIMAL_LIMIT = Decimal(10) ** 12  # beyond any sum this network handles; Numeric columns hold it
 
 
 class LongSelect(widgets.Select):
@@ -30,16 +36,6 @@ class LongSelect(widgets.Select):
         return f'<option{" selected" if selected else ""} value="{escape(value)}">{escape(label)}</option>'
 
 
-def attach_error(form, error: DomainError) -> None:
-    """Show a service's refusal on the field it concerns (or at the top of the form)."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "danger")
-
-
 def safe_next(target: str | None, default: str) -> str:
     """Only a local path may follow a login: no scheme, no host, no protocol-relative URL."""
     if not target or target.startswith(("//", "/\\")) or "\\" in target:
@@ -48,3 +44,26 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/"):
         return default
     return target
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField that refuses, with a message, a number the database cannot store
+    (10^30 typed in a quantity); business bounds are added with NumberRange as usual."""
+
+    def pre_validate(self, form):
+        if self.data is not None and not INT_RANGE[0] <= self.data <= INT_RANGE[1]:
+            raise ValidationError(_l("This number is too large."))
+
+
+class DecimalField(wtforms.DecimalField):
+    """WTForms' DecimalField that refuses infinities, NaN and absurd magnitudes with a message."""
+
+    def pre_validate(self, form):
+        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= DECIMAL_LIMIT):
+            raise ValidationError(_l("This number is too large."))
+
+
+def query_id(name: str) -> int | None:
+    """An id from the query string, or None when absent, malformed or out of the database's range."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None

@@ -1,8 +1,6 @@
-"""Per-request plumbing: hide uninstalled modules, hand over jobs, feed the templates."""
+"""Per-request plumbing: hide uninstalled modules, refuse NUL characters, feed the templates."""
 
 from __future__ import annotations
-
-import logging
 
 from flask import abort, g, request
 from flask_babel import format_date, get_locale
@@ -10,18 +8,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.exc import SQLAlchemyError
 
 from core.accounts.permissions import has_permission, is_admin
 from core.accounts.roles import ORG_KINDS, ROLES
 from core.clock import local
-from core.extensions import db
 from core.hookspecs import MenuItem
 from core.modules import owner_of_blueprint
 from core.plugins import collect, installed_modules
 from core.web.urls import public_url
-
-log = logging.getLogger(__name__)
 
 ADMIN_MENU = [
     MenuItem(_l("Organizations"), "admin.organizations", "core.admin", 10, "admin"),
@@ -117,21 +111,6 @@ def register(app) -> None:
         owner = owner_of_blueprint(request.blueprint)
         if owner and owner not in installed_modules():
             abort(404)
-
-    @app.after_request
-    def _dispatch_jobs(response):
-        pending = g.pop("erp_jobs_pending", None)
-        if pending:
-            from core.jobs import dispatch
-
-            try:
-                dispatch(pending)
-            except SQLAlchemyError as exc:
-                # The write and its outbox rows are committed: the relay or ticker hands them over
-                # later, so the user keeps the success they earned.
-                db.session.rollback()
-                log.warning("jobs left in the outbox, the database failed at hand-over: %s", exc)
-        return response
 
     @app.context_processor
     def _template_globals():

@@ -15,5 +15,9 @@ IdConverter = partial(IntegerConverter, max=MAX_ID)
 
 
 def public_url(endpoint: str, **values) -> str:
-    adapter = current_app.url_map.bind("localhost")
-    return current_app.config["PUBLIC_URL"].rstrip("/") + adapter.build(endpoint, values)
+    return current_app.config["PUBLIC_URL"].rstrip("/") + path_for(endpoint, **values)
+
+
+def path_for(endpoint: str, **values) -> str:
+    """The path of a page, inside or outside a request (calendar events, feeds, jobs)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -15,7 +15,9 @@ from core.accounts.permissions import is_admin
 from core.calendar import events_for, feed_window, period_for, to_ics
 from core.clock import PARIS, day_start, today
 from core.extensions import db
-from core.plugins import collect, installed_modules
+from core.faults import FAILED, contained
+from core.hookspecs import Widget
+from core.plugins import collect_owned, installed_modules
 from core.web.hooks import module_titles
 
 bp = Blueprint("web", __name__)
@@ -36,11 +38,18 @@ def favicon():
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    widgets = sorted(collect("erp_dashboard_widgets", user=current_user), key=lambda w: w.order)
+    widgets = _rendered_widgets()
     start = day_start(today())
     upcoming = events_for(current_user, start, start + timedelta(days=14), limit=10)
     summary = _admin_summary() if is_admin(current_user) else None
     return render_template("web/dashboard.html", widgets=widgets, upcoming=upcoming, summary=summary)
+
+
+def _rendered_widgets() -> list[tuple[Widget, str]]:
+    """Each card with its HTML, rendered here so that a module whose card fails is left out."""
+    cards = sorted(collect_owned("erp_dashboard_widgets", user=current_user), key=lambda pair: pair[1].order)
+    rendered = [(widget, contained(module, "widget", widget.render)) for module, widget in cards]
+    return [(widget, html) for widget, html in rendered if html is not FAILED]
 
 
 def _admin_summary() -> dict:

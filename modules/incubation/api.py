@@ -16,7 +16,7 @@ from modules.incubation.models import LEARNINGS, PLACEMENT_KINDS, HostSite, Proj
 from modules.incubation.services import hosting, projects, reports, tracks
 from modules.incubation.services.access import get_project, visible_projects
 
-api = Blueprint(
+blp = Blueprint(
     "incubation_api",
     __name__,
     url_prefix="/api/v1/incubation",
@@ -151,18 +151,18 @@ class VisitSchema(ma.Schema):
     host_site_id = Id(load_default=None, allow_none=True)
 
 
-@api.route("/tracks")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(TrackSchema))
+@blp.route("/tracks")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(TrackSchema))
 @require()
 def list_tracks(args):
     stmt = db.select(Track).options(db.selectinload(Track.stages).selectinload(Stage.milestones)).order_by(Track.name)
     return paginate(stmt, args["page"], args["per_page"])
 
 
-@api.route("/tracks", methods=["POST"])
-@api.arguments(TrackSchema)
-@api.response(201, TrackSchema)
+@blp.route("/tracks", methods=["POST"])
+@blp.arguments(TrackSchema)
+@blp.response(201, TrackSchema)
 @require("incubation.manage")
 def create_track(data):
     track = tracks.create_track(current_user, data["name"], data["description"])
@@ -174,24 +174,24 @@ def create_track(data):
     return track
 
 
-@api.route("/projects")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(ProjectSchema))
+@blp.route("/projects")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(ProjectSchema))
 @require()
 def list_projects(args):
     return paginate(visible_projects(current_user).order_by(Project.id), args["page"], args["per_page"])
 
 
-@api.route("/projects/<int:project_id>")
-@api.response(200, ProjectSchema)
+@blp.route("/projects/<int:project_id>")
+@blp.response(200, ProjectSchema)
 @require()
 def get_one_project(project_id):
     return get_project(current_user, project_id)
 
 
-@api.route("/projects/<int:project_id>/application", methods=["POST"])
-@api.arguments(ApplicationSchema)
-@api.response(200, ProjectSchema)
+@blp.route("/projects/<int:project_id>/application", methods=["POST"])
+@blp.arguments(ApplicationSchema)
+@blp.response(200, ProjectSchema)
 @require("incubation.apply")
 def apply(data, project_id):
     project = get_project(current_user, project_id, lock=True)
@@ -200,9 +200,9 @@ def apply(data, project_id):
     return project
 
 
-@api.route("/projects/<int:project_id>/review", methods=["POST"])
-@api.arguments(ReviewSchema)
-@api.response(200, ProjectSchema)
+@blp.route("/projects/<int:project_id>/review", methods=["POST"])
+@blp.arguments(ReviewSchema)
+@blp.response(200, ProjectSchema)
 @require("incubation.manage")
 def review(data, project_id):
     project = get_project(current_user, project_id, lock=True)
@@ -211,16 +211,16 @@ def review(data, project_id):
     return project
 
 
-@api.route("/projects/<int:project_id>/milestones")
-@api.response(200, ProjectMilestoneSchema(many=True))
+@blp.route("/projects/<int:project_id>/milestones")
+@blp.response(200, ProjectMilestoneSchema(many=True))
 @require()
 def project_milestones(project_id):
     return tracks.project_milestones(get_project(current_user, project_id))
 
 
-@api.route("/projects/<int:project_id>/milestones/<int:pm_id>/review", methods=["POST"])
-@api.arguments(MilestoneReviewSchema)
-@api.response(200, ProjectMilestoneSchema)
+@blp.route("/projects/<int:project_id>/milestones/<int:pm_id>/review", methods=["POST"])
+@blp.arguments(MilestoneReviewSchema)
+@blp.response(200, ProjectMilestoneSchema)
 @require()
 def review_milestone(data, project_id, pm_id):
     project = get_project(current_user, project_id, lock=True)
@@ -230,32 +230,32 @@ def review_milestone(data, project_id, pm_id):
     return pm
 
 
-@api.route("/projects/<int:project_id>/timeline")
-@api.response(200, TimelineSchema(many=True))
+@blp.route("/projects/<int:project_id>/timeline")
+@blp.response(200, TimelineSchema(many=True))
 @require()
 def timeline(project_id):
     return reports.timeline(current_user, get_project(current_user, project_id))
 
 
-@api.route("/sites")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(SiteSchema))
+@blp.route("/sites")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(SiteSchema))
 @require()
 def list_sites(args):
     return paginate(hosting.sites_stmt().options(db.selectinload(HostSite.periods)), args["page"], args["per_page"])
 
 
-@api.route("/placements")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(PlacementSchema))
+@blp.route("/placements")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(PlacementSchema))
 @require()
 def list_placements(args):
     return paginate(hosting.placements_stmt(current_user), args["page"], args["per_page"])
 
 
-@api.route("/placements", methods=["POST"])
-@api.arguments(PlacementSchema)
-@api.response(201, PlacementSchema)
+@blp.route("/placements", methods=["POST"])
+@blp.arguments(PlacementSchema)
+@blp.response(201, PlacementSchema)
 @require()
 def request_placement(data):
     placement = hosting.request_placement(
@@ -273,9 +273,9 @@ def request_placement(data):
     return placement
 
 
-@api.route("/placements/<int:placement_id>/decision", methods=["POST"])
-@api.arguments(DecisionSchema)
-@api.response(200, PlacementSchema)
+@blp.route("/placements/<int:placement_id>/decision", methods=["POST"])
+@blp.arguments(DecisionSchema)
+@blp.response(200, PlacementSchema)
 @require()
 def decide(data, placement_id):
     placement = hosting.get_placement(current_user, placement_id, lock=True)
@@ -284,17 +284,17 @@ def decide(data, placement_id):
     return placement
 
 
-@api.route("/visits")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(VisitSchema))
+@blp.route("/visits")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(VisitSchema))
 @require()
 def list_visits(args):
     return paginate(hosting.visits_stmt(current_user), args["page"], args["per_page"])
 
 
-@api.route("/visits", methods=["POST"])
-@api.arguments(VisitSchema)
-@api.response(201, VisitSchema)
+@blp.route("/visits", methods=["POST"])
+@blp.arguments(VisitSchema)
+@blp.response(201, VisitSchema)
 @require()
 def record_visit(data):
     visit = hosting.record_visit(current_user, **{k: v for k, v in data.items()})

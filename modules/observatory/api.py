@@ -16,7 +16,7 @@ from modules.observatory.services import figures, reports
 from modules.observatory.services.catalog import label_of
 from modules.observatory.services.values import FigureErrors
 
-api = Blueprint(
+blp = Blueprint(
     "observatory_api",
     __name__,
     url_prefix="/api/v1/observatory",
@@ -24,7 +24,7 @@ api = Blueprint(
 )
 
 
-@api.errorhandler(FigureErrors)
+@blp.errorhandler(FigureErrors)
 def _figure_errors(error: FigureErrors):
     db.session.rollback()
     return problem(422, "Unprocessable Entity", error.message, {k: [v] for k, v in error.errors.items()})
@@ -128,24 +128,24 @@ class FiguresOfYearSchema(ma.Schema):
     )
 
 
-@api.route("/periods")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(PeriodSchema))
+@blp.route("/periods")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(PeriodSchema))
 @require("observatory.view")
 def list_periods(args):
     return paginate(db.select(Period).order_by(Period.start_on.desc()), args["page"], args["per_page"])
 
 
-@api.route("/indicators")
-@api.response(200, IndicatorSchema(many=True))
+@blp.route("/indicators")
+@blp.response(200, IndicatorSchema(many=True))
 @require("observatory.view")
 def list_indicators():
     return db.session.scalars(db.select(Indicator).where(Indicator.active).order_by(Indicator.position)).all()
 
 
-@api.route("/reports")
-@api.arguments(ReportFilterSchema, location="query")
-@api.response(200, page_of(ReportSchema))
+@blp.route("/reports")
+@blp.arguments(ReportFilterSchema, location="query")
+@blp.response(200, page_of(ReportSchema))
 @require("observatory.view")
 def list_reports(args):
     stmt = reports.visible_reports(current_user).options(db.selectinload(Report.values))
@@ -156,9 +156,9 @@ def list_reports(args):
     return paginate(stmt, args["page"], args["per_page"])
 
 
-@api.route("/reports", methods=["POST"])
-@api.arguments(OpenReportSchema)
-@api.response(200, ReportSchema)
+@blp.route("/reports", methods=["POST"])
+@blp.arguments(OpenReportSchema)
+@blp.response(200, ReportSchema)
 @require("observatory.report")
 def open_report(data):
     report = reports.open_report(current_user, data["organization_id"], data["period_id"])
@@ -166,16 +166,16 @@ def open_report(data):
     return report
 
 
-@api.route("/reports/<int:report_id>")
-@api.response(200, ReportSchema)
+@blp.route("/reports/<int:report_id>")
+@blp.response(200, ReportSchema)
 @require("observatory.view")
 def get_report(report_id):
     return reports.get_report(current_user, report_id)
 
 
-@api.route("/reports/<int:report_id>/figures", methods=["PUT"])
-@api.arguments(FiguresSchema)
-@api.response(200, ReportSchema)
+@blp.route("/reports/<int:report_id>/figures", methods=["PUT"])
+@blp.arguments(FiguresSchema)
+@blp.response(200, ReportSchema)
 @require("observatory.report")
 def save_figures(data, report_id):
     report = reports.save_draft(current_user, report_id, data["figures"])
@@ -189,47 +189,47 @@ def _transition(action, report_id, *args):
     return report
 
 
-@api.route("/reports/<int:report_id>/submit", methods=["POST"])
-@api.response(200, ReportSchema)
+@blp.route("/reports/<int:report_id>/submit", methods=["POST"])
+@blp.response(200, ReportSchema)
 @require("observatory.report")
 def submit(report_id):
     return _transition(reports.submit, report_id)
 
 
-@api.route("/reports/<int:report_id>/validate", methods=["POST"])
-@api.response(200, ReportSchema)
+@blp.route("/reports/<int:report_id>/validate", methods=["POST"])
+@blp.response(200, ReportSchema)
 @require("observatory.coordinate")
 def validate(report_id):
     return _transition(reports.validate, report_id)
 
 
-@api.route("/reports/<int:report_id>/return", methods=["POST"])
-@api.arguments(CommentSchema)
-@api.response(200, ReportSchema)
+@blp.route("/reports/<int:report_id>/return", methods=["POST"])
+@blp.arguments(CommentSchema)
+@blp.response(200, ReportSchema)
 @require("observatory.coordinate")
 def return_report(data, report_id):
     return _transition(reports.return_report, report_id, data["comment"])
 
 
-@api.route("/reports/<int:report_id>/correct", methods=["POST"])
-@api.arguments(CorrectionSchema)
-@api.response(200, ReportSchema)
+@blp.route("/reports/<int:report_id>/correct", methods=["POST"])
+@blp.arguments(CorrectionSchema)
+@blp.response(200, ReportSchema)
 @require("observatory.coordinate")
 def correct(data, report_id):
     return _transition(reports.correct, report_id, data["figures"], data["reason"])
 
 
-@api.route("/figures/region")
-@api.arguments(YearArgs, location="query")
-@api.response(200, FiguresOfYearSchema)
+@blp.route("/figures/region")
+@blp.arguments(YearArgs, location="query")
+@blp.response(200, FiguresOfYearSchema)
 @require("observatory.region")
 def region_figures(args):
     return figures.dashboard(args["year"])
 
 
-@api.route("/figures/public")
-@api.doc(security=[])  # public: no token needed
-@api.arguments(YearArgs, location="query")
-@api.response(200, FiguresOfYearSchema)
+@blp.route("/figures/public")
+@blp.doc(security=[])  # public: no token needed
+@blp.arguments(YearArgs, location="query")
+@blp.response(200, FiguresOfYearSchema)
 def public_figures(args):
     return figures.public_figures(args["year"])

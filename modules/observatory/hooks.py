@@ -1,4 +1,6 @@
-"""What the observatory shows elsewhere: menu entries, dashboard cards, due dates in the calendar."""
+"""Every hook implementation of observatory, and nothing else: menu entries, dashboard cards, due
+dates in the calendar, its scheduled jobs. Other modules' figures reach it through the
+erp_observatory_indicators hook, which it calls and does not implement."""
 
 from __future__ import annotations
 
@@ -9,14 +11,15 @@ from flask_babel import lazy_gettext as _l
 
 from core.accounts.permissions import has_permission
 from core.extensions import db
-from core.hookspecs import CalendarEvent, MenuItem, Widget
+from core.hookspecs import CalendarEvent, MenuItem, ScheduledJob, Widget, hookimpl
 from modules.observatory.models import Period, Report
 from modules.observatory.services.catalog import period_label
 from modules.observatory.services.coordination import reports_to_fill
 from modules.observatory.views.dashboards import glance_widget
 
 
-def menu_items(user):
+@hookimpl
+def erp_menu_items(user):
     return [
         MenuItem(_l("Overview"), "observatory.index", "observatory.view", 60, _l("Observatory")),
         MenuItem(_l("Regional observatory"), "observatory.region", "observatory.region", 61, _l("Observatory")),
@@ -29,7 +32,8 @@ def _waiting_for_validation() -> str:
     return render_template("observatory/widget_coordinator.html", count=count)
 
 
-def dashboard_widgets(user):
+@hookimpl
+def erp_dashboard_widgets(user):
     widgets = []
     if has_permission(user, "observatory.view") or has_permission(user, "observatory.region"):
         widgets.append(Widget(_l("Activity at a glance"), lambda: glance_widget(user), 90))
@@ -47,7 +51,8 @@ def dashboard_widgets(user):
     return widgets
 
 
-def calendar_events(user, start, end):
+@hookimpl
+def erp_calendar_events(user, start, end):
     if not (has_permission(user, "observatory.report") or has_permission(user, "observatory.coordinate")):
         return []
     stmt = db.select(Period).where(Period.due_on >= start.date(), Period.due_on < end.date())
@@ -60,4 +65,14 @@ def calendar_events(user, start, end):
             "observatory",
         )
         for p in db.session.scalars(stmt)
+    ]
+
+
+@hookimpl
+def erp_scheduled_jobs():
+    from modules.observatory.jobs import refresh_contributions, remind_before_due
+
+    return [
+        ScheduledJob("observatory.remind_before_due", remind_before_due, every_minutes=60),
+        ScheduledJob("observatory.refresh_contributions", refresh_contributions, every_minutes=60),
     ]

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-PERMISSIONS = {
+LABELS = {
     "observatory.view": _l("See the activity reports and dashboard of one's structure"),
     "observatory.report": _l("Fill and submit one's structure's activity reports"),
     "observatory.region": _l("See the regional activity dashboard"),

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-PERMISSIONS = {
+LABELS = {
     "pooling.view": _l("See the shared equipment and its availability"),
     "pooling.book": _l("Book shared equipment for one's organization"),
     "pooling.manage": _l("Manage the equipment one's organization owns"),

@@ -100,7 +100,7 @@ LISTS = {
     "pooling_api.list_bookings": Spec(),
     "pooling_api.list_equipment": Spec(),
     "pooling_api.search_equipment": Spec(lambda net: _search_window(True)),
-    "pooling_purchases_api.list_campaigns": Spec(),
+    "pooling_api.list_campaigns": Spec(),
     # training
     "training.catalogue": Spec(),
     "training.courses": Spec(),

@@ -155,7 +155,7 @@ def test_every_endpoint_is_documented_with_schemas_and_request_examples(api_sche
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             if (path, method) not in documented:
                 problems.append(f"{method} {rule.rule} is not in the OpenAPI document")
-    for name in app.extensions["erp"].plugins:
+    for name in app.extensions["erp"].modules:
         if not any(path.startswith(f"/api/v1/{name}/") for path in spec["paths"]):
             problems.append(f"module {name} has no endpoint in the document")
     for path, item in spec["paths"].items():

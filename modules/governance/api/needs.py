@@ -7,7 +7,7 @@ from flask_login import current_user
 from core.accounts.permissions import require
 from core.api import PageArgs, page_of, paginate
 from core.extensions import db
-from modules.governance.api import api
+from modules.governance.api import blp
 from modules.governance.api.schemas import (
     ActionSchema,
     NeedArgs,
@@ -22,17 +22,17 @@ from modules.governance.services import needs as services
 from modules.governance.services.common import NEEDS, VIEW
 
 
-@api.route("/needs")
-@api.arguments(NeedArgs, location="query")
-@api.response(200, page_of(RankedNeedSchema))
+@blp.route("/needs")
+@blp.arguments(NeedArgs, location="query")
+@blp.response(200, page_of(RankedNeedSchema))
 @require(VIEW)
 def ranked(args):
     return page_of_list(services.ranked_needs(args["status"], args["q"]), args["page"], args["per_page"])
 
 
-@api.route("/needs", methods=["POST"])
-@api.arguments(NeedInSchema)
-@api.response(201, RankedNeedSchema)
+@blp.route("/needs", methods=["POST"])
+@blp.arguments(NeedInSchema)
+@blp.response(201, RankedNeedSchema)
 @require(NEEDS)
 def post(data):
     need = services.post_need(
@@ -42,9 +42,9 @@ def post(data):
     return next(r for r in services.ranked_needs(None) if r.need.id == need.id)
 
 
-@api.route("/needs/<int:need_id>/support", methods=["POST"])
-@api.arguments(SupportInSchema)
-@api.response(200, RankedNeedSchema)
+@blp.route("/needs/<int:need_id>/support", methods=["POST"])
+@blp.arguments(SupportInSchema)
+@blp.response(200, RankedNeedSchema)
 @require(NEEDS)
 def support(data, need_id: int):
     services.support_need(current_user, need_id, data["organization_id"], data["importance"], data["urgency"])
@@ -52,17 +52,17 @@ def support(data, need_id: int):
     return next(r for r in services.ranked_needs(None) if r.need.id == need_id)
 
 
-@api.route("/actions")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(ActionSchema))
+@blp.route("/actions")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(ActionSchema))
 @require(VIEW)
 def list_actions(args):
     return paginate(db.select(Action).order_by(Action.due_date, Action.id), args["page"], args["per_page"])
 
 
-@api.route("/actions/<int:action_id>/status", methods=["POST"])
-@api.arguments(StatusInSchema)
-@api.response(200, ActionSchema)
+@blp.route("/actions/<int:action_id>/status", methods=["POST"])
+@blp.arguments(StatusInSchema)
+@blp.response(200, ActionSchema)
 @require(VIEW)
 def action_status(data, action_id: int):
     action = services.set_action_status(current_user, action_id, data["status"])

@@ -8,7 +8,7 @@ from core.accounts.permissions import has_permission, require
 from core.api import PageArgs, page_of, paginate
 from core.errors import Conflict, NotFound
 from core.extensions import db
-from modules.governance.api import api
+from modules.governance.api import blp
 from modules.governance.api.schemas import (
     BallotInSchema,
     BodySchema,
@@ -45,24 +45,24 @@ def _poll(poll_id: int) -> Poll:
     return poll
 
 
-@api.route("/bodies")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(BodySchema))
+@blp.route("/bodies")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(BodySchema))
 @require(VIEW)
 def list_bodies(args):
     return paginate(db.select(Body).order_by(Body.name), args["page"], args["per_page"])
 
 
-@api.route("/meetings")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(MeetingSchema))
+@blp.route("/meetings")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(MeetingSchema))
 @require(VIEW)
 def list_meetings(args):
     return paginate(db.select(Meeting).order_by(Meeting.starts_at.desc()), args["page"], args["per_page"])
 
 
-@api.route("/meetings/<int:meeting_id>/quorum")
-@api.response(200, QuorumSchema)
+@blp.route("/meetings/<int:meeting_id>/quorum")
+@blp.response(200, QuorumSchema)
 @require(VIEW)
 def meeting_quorum(meeting_id: int):
     meeting = db.session.get(Meeting, meeting_id)
@@ -71,9 +71,9 @@ def meeting_quorum(meeting_id: int):
     return live_quorum(meeting)
 
 
-@api.route("/polls")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(PollSchema))
+@blp.route("/polls")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(PollSchema))
 @require(VIEW)
 def list_polls(args):
     stmt = db.select(Poll).options(db.selectinload(Poll.options)).order_by(Poll.closes_at.desc(), Poll.id.desc())
@@ -85,9 +85,9 @@ def list_polls(args):
     return page
 
 
-@api.route("/polls", methods=["POST"])
-@api.arguments(PollSchema)
-@api.response(201, PollSchema)
+@blp.route("/polls", methods=["POST"])
+@blp.arguments(PollSchema)
+@blp.response(201, PollSchema)
 @require(MANAGE)
 def create_poll(data):
     body = db.session.get(Body, data.pop("body_id"))
@@ -101,15 +101,15 @@ def create_poll(data):
     return poll
 
 
-@api.route("/polls/<int:poll_id>")
-@api.response(200, PollSchema)
+@blp.route("/polls/<int:poll_id>")
+@blp.response(200, PollSchema)
 @require(VIEW)
 def get_poll(poll_id: int):
     return _poll(poll_id)
 
 
-@api.route("/polls/<int:poll_id>/publish", methods=["POST"])
-@api.response(200, PollSchema)
+@blp.route("/polls/<int:poll_id>/publish", methods=["POST"])
+@blp.response(200, PollSchema)
 @require(MANAGE)
 def publish_poll(poll_id: int):
     poll = services.publish_poll(current_user, _poll(poll_id).id)
@@ -118,8 +118,8 @@ def publish_poll(poll_id: int):
     return poll
 
 
-@api.route("/polls/<int:poll_id>/seats")
-@api.response(200, SeatSchema(many=True))
+@blp.route("/polls/<int:poll_id>/seats")
+@blp.response(200, SeatSchema(many=True))
 @require(VOTE)
 def my_seats(poll_id: int):
     poll = _poll(poll_id)
@@ -137,9 +137,9 @@ def my_seats(poll_id: int):
     ]
 
 
-@api.route("/polls/<int:poll_id>/ballots", methods=["POST"])
-@api.arguments(BallotInSchema)
-@api.response(201, ReceiptSchema)
+@blp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
+@blp.arguments(BallotInSchema)
+@blp.response(201, ReceiptSchema)
 @require(VOTE)
 def cast(data, poll_id: int):
     poll = _poll(poll_id)
@@ -148,9 +148,9 @@ def cast(data, poll_id: int):
     return {"receipt": code}
 
 
-@api.route("/polls/<int:poll_id>/ballots")
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(PublishedBallotSchema))
+@blp.route("/polls/<int:poll_id>/ballots")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(PublishedBallotSchema))
 @require(VIEW)
 def published(args, poll_id: int):
     poll = _poll(poll_id)
@@ -216,16 +216,16 @@ def result_payload(poll: Poll) -> dict:
     return data
 
 
-@api.route("/polls/<int:poll_id>/results")
-@api.response(200, PollResultSchema)
+@blp.route("/polls/<int:poll_id>/results")
+@blp.response(200, PollResultSchema)
 @require(VIEW)
 def results(poll_id: int):
     return result_payload(_poll(poll_id))
 
 
-@api.route("/proxies", methods=["POST"])
-@api.arguments(ProxyInSchema)
-@api.response(201, ProxySchema)
+@blp.route("/proxies", methods=["POST"])
+@blp.arguments(ProxyInSchema)
+@blp.response(201, ProxySchema)
 @require(VOTE)
 def give_proxy(data):
     proxy = voting.grant_proxy(
@@ -235,8 +235,8 @@ def give_proxy(data):
     return proxy
 
 
-@api.route("/proxies/<int:proxy_id>", methods=["DELETE"])
-@api.response(204)
+@blp.route("/proxies/<int:proxy_id>", methods=["DELETE"])
+@blp.response(204)
 @require(VOTE)
 def revoke(proxy_id: int):
     voting.revoke_proxy(current_user, proxy_id)

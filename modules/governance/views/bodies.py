@@ -10,7 +10,7 @@ from core.accounts.models import Organization, User
 from core.accounts.permissions import has_permission, require
 from core.errors import DomainError
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from modules.governance.forms import BodyForm, CollegeForm, EndTermForm, MemberForm
 from modules.governance.models import Body, BodyMember, Meeting, Poll
 from modules.governance.services import bodies as services

@@ -10,7 +10,7 @@ from core.accounts.permissions import has_permission, require
 from core.clock import local
 from core.errors import DomainError
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from modules.governance.forms import AgendaItemForm, HandsForm, MeetingForm, MotionForm, ProxyForm
 from modules.governance.models import AgendaItem, Attendance, Body, Meeting, Motion, Poll
 from modules.governance.models.meetings import ATTENDANCE

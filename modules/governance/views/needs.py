@@ -10,7 +10,7 @@ from core.accounts.permissions import has_permission, require
 from core.clock import today
 from core.errors import DomainError
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from modules.governance.forms import ActionForm, NeedForm, NeedPollForm, RetainForm, SupportForm
 from modules.governance.models import Action, Body, Need, NeedSupport, Poll
 from modules.governance.services import needs as services

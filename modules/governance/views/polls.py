@@ -11,7 +11,7 @@ from core.charts import chart, svg_response
 from core.clock import local
 from core.errors import DomainError
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from core.web.pagination import page_args, paged
 from modules.governance.forms import PollForm, ProxyForm, ReceiptForm
 from modules.governance.models import Body, Meeting, Poll, Proxy

@@ -11,7 +11,7 @@ from core.accounts.permissions import PermissionDenied, permitted_org_ids, requi
 from core.calendar import to_ics
 from core.errors import DomainError
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from core.web.pagination import matching, paged, search_term
 from core.web.urls import public_url
 from modules.incubation.forms import DecisionForm, PeriodForm, PlacementForm, ReportForm, SiteForm, VisitForm

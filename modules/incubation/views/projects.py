@@ -13,7 +13,7 @@ from core.accounts.roles import PROJECT_HOLDER
 from core.charts import chart, svg_response
 from core.errors import DomainError, NotFound
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from core.web.pagination import paged
 from modules.incubation.forms import (
     ApplyForm,

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from core.errors import DomainError
 from core.extensions import db, limiter
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from modules.incubation.forms import SignupForm
 from modules.incubation.services import projects as service
 from modules.incubation.services.access import is_coordinator, own_project

@@ -10,7 +10,7 @@ from core.accounts.permissions import require
 from core.db import valid_id
 from core.errors import DomainError, NotFound
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from modules.incubation.forms import MilestoneForm, StageForm, TrackForm
 from modules.incubation.models import Stage, Track
 from modules.incubation.services import tracks as service

@@ -11,7 +11,7 @@ from core.accounts.permissions import require
 from core.clock import today
 from core.errors import DomainError
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from core.web.pagination import paged
 from modules.observatory.forms import IndicatorForm, PeriodForm, RuleForm, YearForm
 from modules.observatory.models import Indicator, Period, Rule

@@ -10,7 +10,7 @@ from core.accounts.models import Organization
 from core.accounts.permissions import has_permission, permitted_org_ids, require
 from core.errors import DomainError, NotFound
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from core.web.pagination import paged
 from modules.observatory.forms import PREFIX, ConsentForm, CorrectionBase, ImportForm, ReturnForm, figures_form
 from modules.observatory.models import Period, Report

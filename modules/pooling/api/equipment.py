@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from core.accounts.permissions import require
 from core.api import page_of, paginate
 from core.clock import today
 from core.extensions import db
+from modules.pooling.api import blp
 from modules.pooling.api.schemas import (
     AvailabilityQuery,
     BookingQuery,
@@ -29,28 +29,21 @@ from modules.pooling.services import search as search_service
 from modules.pooling.services.common import optional_org_id
 from modules.pooling.services.equipment import get_equipment
 
-api = Blueprint(
-    "pooling_api",
-    __name__,
-    url_prefix="/api/v1/pooling",
-    description="Shared equipment: search by dates, availability, bookings",
-)
 
-
-@api.route("/equipment")
+@blp.route("/equipment")
 @require("pooling.view")
-@api.arguments(EquipmentQuery, location="query")
-@api.response(200, page_of(EquipmentSchema))
+@blp.arguments(EquipmentQuery, location="query")
+@blp.response(200, page_of(EquipmentSchema))
 def list_equipment(args):
     """Equipment of the network's pool."""
     stmt = search_service.catalog_stmt(args.get("category"), args.get("site_id"), args.get("q"))
     return paginate(stmt, args["page"], args["per_page"])
 
 
-@api.route("/equipment/search")
+@blp.route("/equipment/search")
 @require("pooling.view")
-@api.arguments(SearchQuery, location="query")
-@api.response(200, SearchResultSchema(many=True))
+@blp.arguments(SearchQuery, location="query")
+@blp.response(200, SearchResultSchema(many=True))
 def search_equipment(args):
     """What is free between two dates, nearest first, with the rules your booking would break."""
     org_id = optional_org_id(current_user, "pooling.book", args.get("organization_id"))
@@ -59,17 +52,17 @@ def search_equipment(args):
     )
 
 
-@api.route("/equipment/<int:equipment_id>")
+@blp.route("/equipment/<int:equipment_id>")
 @require("pooling.view")
-@api.response(200, EquipmentSchema)
+@blp.response(200, EquipmentSchema)
 def show_equipment(equipment_id: int):
     return get_equipment(equipment_id, current_user)
 
 
-@api.route("/equipment/<int:equipment_id>/availability")
+@blp.route("/equipment/<int:equipment_id>/availability")
 @require("pooling.view")
-@api.arguments(AvailabilityQuery, location="query")
-@api.response(200, DayAvailabilitySchema(many=True))
+@blp.arguments(AvailabilityQuery, location="query")
+@blp.response(200, DayAvailabilitySchema(many=True))
 def equipment_availability(args, equipment_id: int):
     """Units free for the whole of each day (Paris days)."""
     equipment = get_equipment(equipment_id, current_user)
@@ -78,10 +71,10 @@ def equipment_availability(args, equipment_id: int):
     return [{"day": first + timedelta(days=i), "free_units": n} for i, n in enumerate(counts)]
 
 
-@api.route("/bookings")
+@blp.route("/bookings")
 @require("pooling.view")
-@api.arguments(BookingQuery, location="query")
-@api.response(200, page_of(BookingSchema))
+@blp.arguments(BookingQuery, location="query")
+@blp.response(200, page_of(BookingSchema))
 def list_bookings(args):
     """Bookings of your organizations and of the equipment they own."""
     stmt = search_service.visible_bookings_stmt(current_user).order_by(Booking.start_at.desc(), Booking.id)
@@ -90,10 +83,10 @@ def list_bookings(args):
     return paginate(stmt, args["page"], args["per_page"])
 
 
-@api.route("/bookings", methods=["POST"])
+@blp.route("/bookings", methods=["POST"])
 @require("pooling.book")
-@api.arguments(BookRequestSchema)
-@api.response(201, BookingSchema(many=True))
+@blp.arguments(BookRequestSchema)
+@blp.response(201, BookingSchema(many=True))
 def create_booking(args):
     """Book one or several units (all or none). 409 with the next free slot when taken."""
     bookings = booking_service.book(
@@ -109,35 +102,35 @@ def create_booking(args):
     return bookings
 
 
-@api.route("/bookings/<int:booking_id>")
+@blp.route("/bookings/<int:booking_id>")
 @require("pooling.view")
-@api.response(200, BookingSchema)
+@blp.response(200, BookingSchema)
 def show_booking(booking_id: int):
     return booking_service.visible_booking(booking_id, current_user)
 
 
-@api.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
+@blp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
 @require("pooling.view")
-@api.response(200, BookingSchema)
+@blp.response(200, BookingSchema)
 def cancel_booking(booking_id: int):
     booking = booking_service.cancel(current_user, booking_id)
     db.session.commit()
     return booking
 
 
-@api.route("/bookings/<int:booking_id>/approve", methods=["POST"])
+@blp.route("/bookings/<int:booking_id>/approve", methods=["POST"])
 @require("pooling.approve")
-@api.response(200, BookingSchema)
+@blp.response(200, BookingSchema)
 def approve_booking(booking_id: int):
     booking = booking_service.approve(current_user, booking_id)
     db.session.commit()
     return booking
 
 
-@api.route("/bookings/<int:booking_id>/refuse", methods=["POST"])
+@blp.route("/bookings/<int:booking_id>/refuse", methods=["POST"])
 @require("pooling.approve")
-@api.arguments(RefuseSchema)
-@api.response(200, BookingSchema)
+@blp.arguments(RefuseSchema)
+@blp.response(200, BookingSchema)
 def refuse_booking(args, booking_id: int):
     booking = booking_service.refuse(current_user, booking_id, args["reason"])
     db.session.commit()

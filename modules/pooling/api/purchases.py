@@ -6,24 +6,16 @@ from decimal import Decimal
 
 import marshmallow as ma
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from core.accounts.permissions import require
 from core.api import Id, PageArgs, page_of, paginate
 from core.extensions import db
+from modules.pooling.api import blp
 from modules.pooling.api.schemas import AwareDateTime
 from modules.pooling.models import Campaign
 from modules.pooling.services import purchases
 from modules.pooling.services.common import optional_org_id
 from modules.pooling.services.pricing import Tier
-
-api = Blueprint(
-    "pooling_purchases_api",
-    __name__,
-    url_prefix="/api/v1/pooling/purchases",
-    description="Group purchases with network-wide price tiers",
-)
-
 
 MAX_QUANTITY = 1_000_000
 QUANTITY = ma.validate.Range(min=1, max=MAX_QUANTITY)
@@ -159,10 +151,10 @@ def _figures(campaign, org_id):
     return {"campaign": campaign, "products": rows, "estimated_share": estimate.amount if estimate else None}
 
 
-@api.route("/campaigns")
+@blp.route("/purchases/campaigns")
 @require()
-@api.arguments(PageArgs, location="query")
-@api.response(200, page_of(CampaignSchema))
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(CampaignSchema))
 def list_campaigns(args):
     stmt = purchases.campaigns_stmt(current_user).options(
         db.selectinload(Campaign.products), db.selectinload(Campaign.sites)
@@ -170,10 +162,10 @@ def list_campaigns(args):
     return paginate(stmt, args["page"], args["per_page"])
 
 
-@api.route("/campaigns", methods=["POST"])
+@blp.route("/purchases/campaigns", methods=["POST"])
 @require("pooling.purchase.manage")
-@api.arguments(CampaignSchema)
-@api.response(201, CampaignSchema)
+@blp.arguments(CampaignSchema)
+@blp.response(201, CampaignSchema)
 def create_campaign(args):
     """Create a campaign; tiers must start at 1, follow each other and end open-ended."""
     products = [
@@ -206,20 +198,20 @@ def create_campaign(args):
     return campaign
 
 
-@api.route("/campaigns/<int:campaign_id>")
+@blp.route("/purchases/campaigns/<int:campaign_id>")
 @require()
-@api.arguments(FiguresQuery, location="query")
-@api.response(200, CampaignFiguresSchema)
+@blp.arguments(FiguresQuery, location="query")
+@blp.response(200, CampaignFiguresSchema)
 def show_campaign(args, campaign_id: int):
     """The campaign with live totals, current tier, units to the next price and your estimated share."""
     campaign = purchases.get_campaign(campaign_id, current_user)
     return _figures(campaign, optional_org_id(current_user, "pooling.purchase.pledge", args.get("organization_id")))
 
 
-@api.route("/campaigns/<int:campaign_id>/pledges", methods=["POST"])
+@blp.route("/purchases/campaigns/<int:campaign_id>/pledges", methods=["POST"])
 @require("pooling.purchase.pledge")
-@api.arguments(PledgeSchema)
-@api.response(200, CampaignFiguresSchema)
+@blp.arguments(PledgeSchema)
+@blp.response(200, CampaignFiguresSchema)
 def set_pledge(args, campaign_id: int):
     """Set your organization's quantity of a product (refused after the deadline)."""
     purchases.pledge(
@@ -235,18 +227,18 @@ def set_pledge(args, campaign_id: int):
     return _figures(campaign, optional_org_id(current_user, "pooling.purchase.pledge", args.get("organization_id")))
 
 
-@api.route("/campaigns/<int:campaign_id>/shares")
+@blp.route("/purchases/campaigns/<int:campaign_id>/shares")
 @require()
-@api.response(200, ShareSchema(many=True))
+@blp.response(200, ShareSchema(many=True))
 def list_shares(campaign_id: int):
     campaign = purchases.get_campaign(campaign_id, current_user)
     return purchases.stored_shares(campaign, current_user)
 
 
-@api.route("/campaigns/<int:campaign_id>/reception", methods=["POST"])
+@blp.route("/purchases/campaigns/<int:campaign_id>/reception", methods=["POST"])
 @require("pooling.purchase.manage")
-@api.arguments(ReceptionSchema)
-@api.response(200, ShareSchema(many=True))
+@blp.arguments(ReceptionSchema)
+@blp.response(200, ShareSchema(many=True))
 def record_reception(args, campaign_id: int):
     """Record delivered quantities; shares are recomputed and posted to the ledger."""
     campaign = purchases.receive(current_user, campaign_id, args["delivered"])
@@ -254,9 +246,9 @@ def record_reception(args, campaign_id: int):
     return purchases.stored_shares(campaign, current_user)
 
 
-@api.route("/campaigns/<int:campaign_id>/cancel", methods=["POST"])
+@blp.route("/purchases/campaigns/<int:campaign_id>/cancel", methods=["POST"])
 @require("pooling.purchase.manage")
-@api.response(200, CampaignSchema)
+@blp.response(200, CampaignSchema)
 def cancel_campaign(campaign_id: int):
     campaign = purchases.cancel_campaign(current_user, campaign_id)
     db.session.commit()

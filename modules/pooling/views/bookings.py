@@ -14,7 +14,7 @@ from core.clock import from_local
 from core.errors import DomainError, NotFound
 from core.extensions import db
 from core.uploads import send
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from core.web.pagination import matching, paged, search_term
 from modules.pooling.forms import BookForm, ConditionForm, RefuseForm
 from modules.pooling.models import Booking, ConditionReport, Equipment, OrganizationFeed

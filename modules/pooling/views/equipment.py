@@ -17,7 +17,7 @@ from core.clock import from_local, today
 from core.errors import DomainError
 from core.extensions import db
 from core.uploads import IMAGES, save, send
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from core.web.pagination import paged
 from modules.pooling.forms import DT, BookForm, EquipmentForm, SearchForm, UnavailabilityForm
 from modules.pooling.models import Booking, Equipment, OrganizationFeed, Unavailability

@@ -14,8 +14,8 @@ from core.charts import chart, svg_response
 from core.clock import from_local
 from core.errors import DomainError
 from core.extensions import db
-from core.web.forms import attach_error
 from core.web.hooks import format_money
+from core.web.lifecycle import attach_error
 from core.web.pagination import matching, paged, search_term
 from modules.pooling.forms import CampaignForm, PledgeForm
 from modules.pooling.models import Campaign

@@ -12,7 +12,7 @@ from core.clock import from_local, local
 from core.db import utcnow
 from core.errors import DomainError
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from core.web.pagination import paged
 from modules.training.forms import MONTHS, CancelSessionForm, CourseForm, EnrolForm, SessionForm, TrainerForm
 from modules.training.models import HOLDS_SEAT, SESSION_CANCELLED, WAITING, Course, Enrolment, Trainer, TrainingSession

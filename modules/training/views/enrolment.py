@@ -10,7 +10,7 @@ from core.accounts.permissions import require
 from core.clock import today
 from core.errors import DomainError, NotFound
 from core.extensions import db
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from modules.training.forms import EnrolForm, InterestForm, ReportForm
 from modules.training.models import ENROLLED, Course, Interest
 from modules.training.services import enrolment as svc

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from core.errors import DomainError, NotFound
 from core.extensions import db, limiter
-from core.web.forms import attach_error
+from core.web.lifecycle import attach_error
 from modules.training.forms import SurveyForm, VerifyForm
 from modules.training.models import SurveyResponse
 from modules.training.services import attendance as svc
