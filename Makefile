@@ -4,10 +4,12 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PYBABEL := $(VENV)/bin/pybabel
 CATALOGS := core/translations $(wildcard modules/*/translations)
+# pytest-xdist workers (each with its own SQLite files, PostgreSQL database and Redis database).
+WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres test-all install translations i18n worker bench clean
+.PHONY: run test test-postgres test-all install translations i18n worker bench clean lint screenshots lock
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,10 +36,24 @@ run: translations
 	JOBS_INLINE_TICKER=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: translations
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(WORKERS)
 
 test-postgres: translations
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q -m "not browser"
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(PY) -m pytest -q -n $(WORKERS) -m "not browser"
+
+# ruff (lint and format) on the whole tree, mypy on core.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy core
+
+# Refresh the README's pictures (the tests alone write them to a temporary folder).
+screenshots: translations
+	ERP_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q -m browser
+
+# Regenerate requirements.lock from pyproject.toml (the dependencies and the [test] extra).
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --quiet -o requirements.lock
 
 worker: translations
 	$(FLASK) jobs worker

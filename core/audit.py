@@ -15,12 +15,12 @@ from sqlalchemy import DDL, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, utcnow
-from core.extensions import db
+from core.extensions import Model, db
 
 SECRET_KEYS = ("password", "token", "secret", "choice", "ballot")
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "core_audit"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,14 +20,14 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import UTCDateTime, utcnow
-from core.extensions import db
+from core.extensions import Model, db
 
 log = logging.getLogger("erp.faults")
 
 FAILED = object()  # what ``contained`` returns when the module's code raised
 
 
-class ModuleFault(db.Model):
+class ModuleFault(Model):
     """How often a module's hook failed (kind "error") or ran too long (kind "slow"), and the last time."""
 
     __tablename__ = "core_module_fault"
@@ -87,7 +87,7 @@ def record(faults: list[tuple[str, str, str, str, str | None]], commit: bool = T
         where = (ModuleFault.module == module, ModuleFault.hook == hook, ModuleFault.kind == kind)
         values = {"detail": detail, "request_id": request_id, "last_at": utcnow()}
         counted = db.session.execute(update(ModuleFault).where(*where).values(count=ModuleFault.count + 1, **values))
-        if counted.rowcount:
+        if counted.rowcount:  # type: ignore[attr-defined]  # an UPDATE's CursorResult
             continue
         try:
             with db.session.begin_nested():
@@ -106,4 +106,5 @@ def faults_by_module() -> dict[str, list[ModuleFault]]:
 
 
 def clear(module: str) -> int:
-    return db.session.execute(db.delete(ModuleFault).where(ModuleFault.module == module)).rowcount
+    result = db.session.execute(db.delete(ModuleFault).where(ModuleFault.module == module))
+    return result.rowcount  # type: ignore[attr-defined]  # a DELETE's CursorResult

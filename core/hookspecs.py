@@ -72,17 +72,17 @@ class Indicator:
 
 
 @hookspec
-def erp_menu_items(user) -> list[MenuItem]:
+def erp_menu_items(user) -> list[MenuItem] | None:
     """Entries for the navigation bar; the caller drops those the user may not see."""
 
 
 @hookspec
-def erp_dashboard_widgets(user) -> list[Widget]:
+def erp_dashboard_widgets(user) -> list[Widget] | None:
     """Cards for the user's dashboard: what needs their action, what is coming."""
 
 
 @hookspec
-def erp_calendar_events(user, start: datetime, end: datetime, limit: int | None) -> list[CalendarEvent]:
+def erp_calendar_events(user, start: datetime, end: datetime, limit: int | None) -> list[CalendarEvent] | None:
     """Events between start and end (aware UTC) that concern the user, for the calendar and feed.
 
     ``limit``: only the first this-many events by start are wanted (the dashboard's next events;
@@ -91,12 +91,12 @@ def erp_calendar_events(user, start: datetime, end: datetime, limit: int | None)
 
 
 @hookspec
-def erp_scheduled_jobs() -> list[ScheduledJob]:
+def erp_scheduled_jobs() -> list[ScheduledJob] | None:
     """Periodic work; each runs as an outbox job at most once per period across all workers."""
 
 
 @hookspec
-def erp_observatory_indicators(start: date, end: date, organization_ids: set[int] | None) -> list[Indicator]:
+def erp_observatory_indicators(start: date, end: date, organization_ids: set[int] | None) -> list[Indicator] | None:
     """Activity figures per organization over [start, end), contributed to the observatory.
 
     ``organization_ids``: the organizations asked about (None: all of them). A module may filter

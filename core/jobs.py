@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 from flask import current_app, g, has_request_context
 from sqlalchemy import String, Text, and_, inspect, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstanceState, Mapped, mapped_column
 
 from core import signals
 from core.db import UTCDateTime, utcnow
-from core.extensions import db
+from core.extensions import Model, db
 
 log = logging.getLogger("erp.jobs")
 QUEUE = "erp"
@@ -33,7 +33,7 @@ STALE_AFTER = timedelta(minutes=15)
 _last_inline_tick: list[datetime] = []
 
 
-class Job(db.Model):
+class Job(Model):
     __tablename__ = "core_job"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,13 +102,14 @@ def _due(limit: int | None = 100):
 def committed_ids(jobs: list[Job]) -> list[int]:
     """The ids of those jobs whose rows were committed (a rolled-back job has no identity left);
     read from the identity map, without reloading the expired objects."""
-    return [state.identity[0] for state in map(inspect, jobs) if state.identity and not state.deleted]
+    states: list[InstanceState] = [inspect(job) for job in jobs]
+    return [state.identity[0] for state in states if state.identity and not state.deleted]
 
 
 def _transition(job_id: int, from_states: tuple[str, ...], **values) -> bool:
     result = db.session.execute(update(Job).where(Job.id == job_id, Job.status.in_(from_states)).values(**values))
     db.session.commit()
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE's CursorResult
 
 
 def relay_to_redis(ids: list[int] | None = None) -> int:
@@ -154,13 +155,13 @@ def run_job(job_id: int) -> str:
     now = utcnow()
     if not _transition(job_id, ("pending", "enqueued"), status="running", started_at=now, attempts=Job.attempts + 1):
         return "skipped"
-    job = db.session.get(Job, job_id)
+    job = db.session.get_one(Job, job_id)
     try:
         _resolve(job.func)(*json.loads(job.args))
         db.session.commit()
     except Exception as exc:  # a job's failure must never take the worker or the request down
         db.session.rollback()
-        job = db.session.get(Job, job_id)
+        job = db.session.get_one(Job, job_id)
         final = job.attempts >= job.max_attempts
         delay = timedelta(seconds=min(30 * 2 ** (job.attempts - 1), 3600))
         job.status = "dead" if final else "pending"
@@ -203,7 +204,7 @@ def recover_stale() -> int:
         .values(status="pending")
     )
     db.session.commit()
-    return result.rowcount
+    return result.rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult
 
 
 def retry(job_id: int) -> bool:
@@ -277,7 +278,7 @@ def start_inline_ticker(app) -> threading.Event:
     return stop
 
 
-_worker_app = []
+_worker_app: list = []
 
 
 def execute(job_id: int) -> str:

@@ -20,13 +20,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core import audit, signals
 from core.accounts.models import Organization
 from core.db import Money, UTCDateTime, utcnow
-from core.extensions import db
+from core.extensions import Model, db
 from core.money import to_cents
 
 EXACT_LIMIT = 14  # above this many open balances, a greedy settlement (at most n-1 transfers)
 
 
-class Charge(db.Model):
+class Charge(Model):
     __tablename__ = "core_charge"
     __table_args__ = (
         CheckConstraint("amount > 0", name="positive"),
@@ -99,11 +99,11 @@ def balances() -> dict[int, Decimal]:
 
 
 def _greedy(items: list[tuple[int, Decimal]]) -> list[Transfer]:
-    creditors = sorted(((a, o) for o, a in items if a > 0), reverse=True)
-    debtors = sorted(((-a, o) for o, a in items if a < 0), reverse=True)
-    transfers, ci, di = [], 0, 0
-    creditors = [list(c) for c in creditors]
-    debtors = [list(d) for d in debtors]
+    # [amount still to settle, organization], largest first
+    creditors: list[list] = [[a, o] for a, o in sorted(((a, o) for o, a in items if a > 0), reverse=True)]
+    debtors: list[list] = [[a, o] for a, o in sorted(((-a, o) for o, a in items if a < 0), reverse=True)]
+    transfers: list[Transfer] = []
+    ci = di = 0
     while ci < len(creditors) and di < len(debtors):
         amount = min(creditors[ci][0], debtors[di][0])
         transfers.append(Transfer(debtors[di][1], creditors[ci][1], amount))

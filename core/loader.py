@@ -11,8 +11,10 @@ import ast
 import importlib
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from core.accounts.roles import ROLES
 
@@ -151,7 +153,7 @@ class LoadedModule:
     labels: dict = field(default_factory=dict)
     blueprint: object | None = None
     api_blueprint: object | None = None
-    load_demo: object | None = None
+    load_demo: Callable[[Any], None] | None = None
 
 
 def has_part(manifest: Manifest, part: str) -> bool:
@@ -167,16 +169,18 @@ def import_module(manifest: Manifest) -> LoadedModule:
         parts = {p: importlib.import_module(f"{manifest.package}.{p}") for p in PARTS if has_part(manifest, p)}
     except Exception as exc:  # any import failure must stop start-up with one line
         raise ModuleLoadError(manifest.name, f"failed to import ({exc.__class__.__name__}: {exc})") from None
-    found = {
-        "labels": getattr(parts.get("permissions"), "LABELS", {}),
-        "blueprint": getattr(parts.get("views"), "bp", None),
-        "api_blueprint": getattr(parts.get("api"), "blp", None),
-        "load_demo": getattr(parts.get("demo"), "load", None),
-    }
-    missing = set(manifest.permissions) - set(found["labels"])
+    labels: dict = getattr(parts.get("permissions"), "LABELS", {})
+    missing = set(manifest.permissions) - set(labels)
     if missing:
         raise ModuleLoadError(manifest.name, f"permissions.LABELS lacks {', '.join(sorted(missing))}")
-    return LoadedModule(manifest, hooks=parts.get("hooks"), **found)
+    return LoadedModule(
+        manifest,
+        hooks=parts.get("hooks"),
+        labels=labels,
+        blueprint=getattr(parts.get("views"), "bp", None),
+        api_blueprint=getattr(parts.get("api"), "blp", None),
+        load_demo=getattr(parts.get("demo"), "load", None),
+    )
 
 
 def load(paths: list[str], wanted: str | None) -> list[LoadedModule]:

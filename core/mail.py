@@ -20,13 +20,13 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import UTCDateTime, utcnow
-from core.extensions import db
+from core.extensions import Model, db
 from core.jobs import enqueue
 
 log = logging.getLogger("erp.mail")
 
 
-class OutgoingMail(db.Model):
+class OutgoingMail(Model):
     __tablename__ = "core_mail"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ revision starts its own branch (labelled with its name) and depends on core's he
 from __future__ import annotations
 
 from alembic import command
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from flask import current_app
 
 from core.config import ROOT
@@ -81,22 +81,27 @@ def autogenerate(name: str, message: str) -> str:
     current_app.config["ERP_MIGRATION_SCOPE"] = name
     try:
         if name == "core":
-            path, head, options = CORE_VERSIONS, "core@head", {}
+            path, head, label, depends_on = CORE_VERSIONS, "core@head", None, None
             if not script.get_revisions("heads") or not _has_branch(script, "core"):
-                head, options = "base", {"branch_label": "core"}
+                head, label = "base", "core"
         else:
             path = current_app.extensions["erp"].manifests[name].migrations
             if _has_branch(script, name):
-                head, options = f"{name}@head", {}
+                head, label, depends_on = f"{name}@head", None, None
             else:
-                core_head = script.get_revision("core@head").revision
-                head, options = "base", {"branch_label": name, "depends_on": core_head}
+                head, label, depends_on = "base", name, script.get_revision("core@head").revision
         revision = command.revision(
-            config, message=message, autogenerate=True, head=head, version_path=str(path), **options
+            config,
+            message=message,
+            autogenerate=True,
+            head=head,
+            version_path=str(path),
+            branch_label=label,
+            depends_on=depends_on,
         )
     finally:
         current_app.config.pop("ERP_MIGRATION_SCOPE", None)
-    return f"wrote {revision.path}" if revision else "no change in the schema"
+    return f"wrote {revision.path}" if isinstance(revision, Script) else "no change in the schema"
 
 
 def _has_branch(script: ScriptDirectory, label: str) -> bool:

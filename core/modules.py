@@ -14,11 +14,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core import audit, signals
 from core.db import UTCDateTime, utcnow
-from core.extensions import db
+from core.extensions import Model, db
 from core.plugins import forget_installed, installed_modules, registry
 
 
-class InstalledModule(db.Model):
+class InstalledModule(Model):
     __tablename__ = "core_module"
 
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
@@ -47,7 +47,8 @@ def install(name: str, demo: bool = False, migrate: bool = True) -> list[str]:
     reg = registry()
     if name not in reg.manifests:
         raise ModuleError(_("Unknown module %(name)s.", name=name))
-    order, todo = [], [name]
+    order: list[str] = []
+    todo = [name]
     while todo:
         current = todo.pop()
         if current not in order:

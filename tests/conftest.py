@@ -28,7 +28,26 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_MODULES = str(ROOT / "tests" / "example_modules")
 sys.path.append(EXAMPLE_MODULES)  # the example module is imported by name, like the loader does
 PASSWORD = "correct-horse-42"
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"... under pytest-xdist, "" otherwise
+
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker has its own PostgreSQL database (``<name>_gw0``...), made on first use."""
+    if not url or not WORKER:
+        return url
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{WORKER}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))
 
 
 def _all_module_paths() -> list[str]:
@@ -266,6 +285,9 @@ def redis_url():
     import redis
 
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    if WORKER:  # one Redis database per xdist worker: 15, 14, ...
+        base, _slash, number = url.rpartition("/")
+        url = f"{base}/{int(number or 15) - int(WORKER.removeprefix('gw'))}"
     conn = redis.Redis.from_url(url, socket_connect_timeout=1)
     try:
         conn.ping()

@@ -13,14 +13,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.accounts.roles import ORG_KINDS, ROLES
 from core.db import Timestamped, UTCDateTime
-from core.extensions import db
+from core.extensions import Model
 
 
 def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Organization(Timestamped, db.Model):
+class Organization(Timestamped, Model):
     __tablename__ = "core_organization"
     __table_args__ = (CheckConstraint(_in("kind", ORG_KINDS), name="kind"),)
 
@@ -42,7 +42,7 @@ class Organization(Timestamped, db.Model):
         return self.name
 
 
-class User(UserMixin, Timestamped, db.Model):
+class User(UserMixin, Timestamped, Model):
     __tablename__ = "core_user"
     __table_args__ = (CheckConstraint("locale IN ('fr', 'en')", name="locale"),)
 
@@ -65,7 +65,7 @@ class User(UserMixin, Timestamped, db.Model):
         self.session_version = secrets.token_hex(8)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -89,7 +89,7 @@ class User(UserMixin, Timestamped, db.Model):
         return self.name
 
 
-class Membership(db.Model):
+class Membership(Model):
     __tablename__ = "core_membership"
     __table_args__ = (
         UniqueConstraint("user_id", "organization_id", "role"),

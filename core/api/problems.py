@@ -48,7 +48,7 @@ def from_http_exception(error: HTTPException):
     if errors:
         detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
     else:
-        detail = data.get("message") or error.description
+        detail = str(data.get("message") or error.description or "")
     return problem(error.code or 500, error.name, detail, errors, data.get("headers"))
 
 

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from core import audit
 from core.accounts.models import User
 from core.db import UTCDateTime, utcnow
-from core.extensions import db
+from core.extensions import Model, db
 
 PREFIX = "erp_"
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "core_api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)

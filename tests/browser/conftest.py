@@ -4,7 +4,9 @@ Skipped with a clear message only when chromium is truly absent (`.ci/run` insta
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -15,7 +17,9 @@ from core.demo import DEMO_PASSWORD, email, load_demo
 from core.extensions import db
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The journeys are photographed into a temporary folder, so that `make test` leaves the tree clean;
+# `make screenshots` sets ERP_SCREENSHOTS=docs/screenshots to refresh the README's pictures.
+SCREENSHOTS = Path(os.environ.get("ERP_SCREENSHOTS") or Path(tempfile.gettempdir()) / "erp-screenshots")
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

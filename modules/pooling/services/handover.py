@@ -8,14 +8,14 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from core import audit, ledger
+from core.accounts.directory import managers_of
 from core.db import utcnow
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from core.uploads import IMAGES, save
-from modules.pooling.models import Booking, ConditionReport, Unavailability
-from modules.pooling.models.equipment import CONDITION_STATES
+from modules.pooling.models import CONDITION_STATES, Booking, ConditionReport, Unavailability
 from modules.pooling.services.booking import visible_booking
-from modules.pooling.services.common import managers_of, notify
+from modules.pooling.services.common import notify
 
 REPAIR_PERIOD = timedelta(days=7)  # a damaged unit is out until the owner ends the maintenance
 # Earlier, the unit may still be out with the previous booker (or due to them): no early pick-up.

@@ -1,14 +1,8 @@
 """Every hook implementation of the module, and nothing else: its only contact with shared pages."""
 
-from datetime import timedelta
-from decimal import Decimal
-
-from core.extensions import db
-from core.hookspecs import CalendarEvent, Indicator, MenuItem, ScheduledJob, Widget, hookimpl
-from core.web.urls import path_for
+from core.hookspecs import Indicator, MenuItem, ScheduledJob, Widget, hookimpl
 from exemplar import services
 from exemplar.jobs import tick_all
-from exemplar.models import Note
 
 
 @hookimpl
@@ -23,18 +17,7 @@ def erp_dashboard_widgets(user):
 
 @hookimpl
 def erp_calendar_events(user, start, end):
-    notes = db.session.scalars(services.visible_notes(user).where(Note.due_at >= start, Note.due_at < end))
-    return [
-        CalendarEvent(
-            f"exemplar-note-{n.id}",
-            n.text,
-            n.due_at,
-            n.due_at + timedelta(hours=1),
-            "exemplar",
-            url=path_for("exemplar.index"),
-        )
-        for n in notes
-    ]
+    return services.note_events(user, start, end)
 
 
 @hookimpl
@@ -44,5 +27,4 @@ def erp_scheduled_jobs():
 
 @hookimpl
 def erp_observatory_indicators(start, end):
-    counts = db.session.execute(db.select(Note.organization_id, db.func.count()).group_by(Note.organization_id))
-    return [Indicator("exemplar.notes", "Notes", "count", {org: Decimal(n) for org, n in counts})]
+    return [Indicator("exemplar.notes", "Notes", "count", services.notes_per_organization())]

@@ -1,8 +1,13 @@
 """The notes a person may read, and writing one: the rules live here, not in the views."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 from core.accounts.permissions import check, scope
 from core.errors import DomainError
 from core.extensions import db
+from core.hookspecs import CalendarEvent
+from core.web.urls import path_for
 from exemplar.models import Note
 
 MAX_TEXT = 200
@@ -21,3 +26,23 @@ def write_note(user, organization_id: int, text: str) -> Note:
     db.session.add(note)
     db.session.flush()
     return note
+
+
+def note_events(user, start, end) -> list[CalendarEvent]:
+    notes = db.session.scalars(visible_notes(user).where(Note.due_at >= start, Note.due_at < end))
+    return [
+        CalendarEvent(
+            f"exemplar-note-{n.id}",
+            n.text,
+            n.due_at,
+            n.due_at + timedelta(hours=1),
+            "exemplar",
+            url=path_for("exemplar.index"),
+        )
+        for n in notes
+    ]
+
+
+def notes_per_organization() -> dict[int, Decimal]:
+    counts = db.session.execute(db.select(Note.organization_id, db.func.count()).group_by(Note.organization_id))
+    return {org: Decimal(n) for org, n in counts}

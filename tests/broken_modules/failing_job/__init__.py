@@ -1,0 +1,1 @@
+"""A module whose scheduled job always fails: other modules' jobs must run regardless."""

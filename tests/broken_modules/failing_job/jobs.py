@@ -1,0 +1,5 @@
+"""A job that never succeeds."""
+
+
+def always_fails() -> None:
+    raise RuntimeError("this job always fails")

@@ -1,0 +1,1 @@
+"""A module whose every hook raises: the platform must leave it out and go on."""

@@ -1,0 +1,1 @@
+"""A module whose dashboard hook is slow: reported to admins, never cut short."""
