@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from core.clock import PARIS
+from core.clock import PARIS, today
 from core.db import utcnow
 from core.hookspecs import CalendarEvent
 from core.plugins import collect
@@ -63,6 +63,16 @@ def feed_window() -> tuple[datetime, datetime]:
     return now - timedelta(days=92), now + timedelta(days=366)
 
 
+FIRST_DAY = date(2000, 1, 1)
+YEARS_AHEAD = 50
+
+
+def within_range(day: date) -> date:
+    """``day`` brought back between 2000 and fifty years ahead: a year 1 or 9999 typed in a link is
+    a typo, and the month arithmetic of the pages would overflow near date.min and date.max."""
+    return min(max(day, FIRST_DAY), today() + timedelta(days=366 * YEARS_AHEAD))
+
+
 @dataclass(frozen=True)
 class Period:
     """What one calendar page shows: rows of days, and where the arrows lead."""
@@ -74,6 +84,7 @@ class Period:
 
 def period_for(view: str, anchor: date) -> Period:
     """Month grid, the week of ``anchor``, or a six-week list starting with its month."""
+    anchor = within_range(anchor)
     first = anchor.replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     previous_month = (first - timedelta(days=1)).replace(day=1)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import overload
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,9 +14,25 @@ class ConfigError(RuntimeError):
     """A setting that prevents a safe start-up."""
 
 
+@overload
+def _env(name: str) -> str | None: ...
+@overload
+def _env(name: str, default: str) -> str: ...
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return default if value is None or value == "" else value
+
+
+_LIMIT = re.compile(r"^\s*(\d+)\s*(?:per|/)\s*(\d*)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
+_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def login_limit(text: str) -> tuple[int, int]:
+    """``"5 per 15 minutes"`` -> (5, 900): how many attempts may count within how many seconds."""
+    match = _LIMIT.match(text or "")
+    if not match or int(match[1]) < 1 or match[2] == "0":
+        raise ConfigError(f"a login limit reads like '5 per 15 minutes', not {text!r}")
+    return int(match[1]), int(match[2] or 1) * _SECONDS[match[3].lower()]
 
 
 def load_config(overrides: dict | None = None) -> dict:
@@ -34,12 +52,20 @@ def load_config(overrides: dict | None = None) -> dict:
         "PUBLIC_URL": _env("PUBLIC_URL", "http://127.0.0.1:5000"),
         "UPLOAD_FOLDER": _env("UPLOAD_FOLDER", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": int(_env("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+        "MAX_UPLOAD_FILES": int(_env("MAX_UPLOAD_FILES", "20")),
         "ERP_TIMEZONE": "Europe/Paris",
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ["fr", "en"],
-        "LOGIN_LIMITS": _env("LOGIN_LIMITS", "10 per minute"),
+        # Failed logins (and password-reset requests) counted in the database, shared by every
+        # worker: per address, generous enough for a general assembly on one Wi-Fi; per account.
+        "LOGIN_LIMITS": _env("LOGIN_LIMITS", "30 per 15 minutes"),
         "LOGIN_ACCOUNT_LIMITS": _env("LOGIN_ACCOUNT_LIMITS", "5 per 15 minutes"),
+        "LOGIN_THROTTLE_ENABLED": True,  # False turns login throttling off (the test suite does)
+        "RATELIMIT_HEADERS_ENABLED": False,
+        # A dead Redis must not refuse the public pages: limits fall back to this process's memory.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": int(_env("PASSWORD_RESET_MAX_AGE", "3600")),
         "JOBS_MAX_ATTEMPTS": int(_env("JOBS_MAX_ATTEMPTS", "5")),
@@ -49,7 +75,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
+        # Flask-Login's "remember me" cookie lives a year: the same flags as the session cookie.
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
         # bound values (ballots, mail bodies with reset links) never reach SQL logs or error messages
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "BOOTSTRAP_SERVE_LOCAL": True,
@@ -59,14 +88,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "WTF_CSRF_TIME_LIMIT": None,
-        "RATELIMIT_HEADERS_ENABLED": False,
-        # A dead Redis must not lock people out: limits fall back to this process's memory.
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_SWALLOW_ERRORS": True,
     }
     cfg.update(overrides)
     if cfg.get("RATELIMIT_STORAGE_URI") is None:
         cfg["RATELIMIT_STORAGE_URI"] = cfg["REDIS_URL"] or "memory://"
+    for name in ("LOGIN_LIMITS", "LOGIN_ACCOUNT_LIMITS"):
+        login_limit(cfg[name])  # a malformed limit stops the start-up, not the first login
     if not cfg["SECRET_KEY"]:
         if cfg["ERP_ENV"] == "production":
             raise ConfigError("SECRET_KEY must be set when ERP_ENV=production")

@@ -1,5 +1,7 @@
 """One instance of each Flask extension, bound in create_app."""
 
+from typing import TYPE_CHECKING
+
 from flask import current_app
 from flask_babel import Babel, Domain
 from flask_bootstrap import Bootstrap5
@@ -29,10 +31,16 @@ class ErpBabel(Babel):
 
 
 db = SQLAlchemy(model_class=Base)
+# Flask-SQLAlchemy builds db.Model at run time; a type checker sees it as the Base it extends.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = ErpBabel()
 migrate = Migrate()
 bootstrap = Bootstrap5()
-# Limits are declared on the login view; nothing is limited by default.
+# Rate limits of public pages that anyone may call (a certificate check); declared per view. Login
+# throttling is not here: it counts failures in the database (core/accounts/throttle.py).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

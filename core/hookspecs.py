@@ -71,6 +71,16 @@ class Indicator:
     values: dict[int, Decimal] = field(default_factory=dict)  # organization id -> value
 
 
+@dataclass(frozen=True)
+class ChargeSource:
+    """What a module says of a ledger source it posted ("pooling.booking:12"), for statements."""
+
+    source: str
+    label: str  # e.g. "Booking: utility van, 03/12–05/12", in the reader's language
+    path: str | None = None  # the page of the record (core.web.urls.path_for)
+    provisional: bool = False  # the amount may still change (a booking not yet returned)
+
+
 @hookspec
 def erp_menu_items(user) -> list[MenuItem] | None:
     """Entries for the navigation bar; the caller drops those the user may not see."""
@@ -93,6 +103,12 @@ def erp_calendar_events(user, start: datetime, end: datetime, limit: int | None)
 @hookspec
 def erp_scheduled_jobs() -> list[ScheduledJob] | None:
     """Periodic work; each runs as an outbox job at most once per period across all workers."""
+
+
+@hookspec
+def erp_charge_sources(sources: list[str]) -> list[ChargeSource] | None:
+    """Describe those of ``sources`` (ledger sources, "<module>.<kind>:<id>") that this module posted;
+    others are ignored. One query per kind, whatever the number of sources."""
 
 
 @hookspec

@@ -1,6 +1,7 @@
 """Imports every core table so that the metadata (and Alembic) sees them all."""
 
 from core.accounts.models import Membership, Organization, User  # noqa: F401
+from core.accounts.throttle import AuthAttempt  # noqa: F401
 from core.api.tokens import ApiToken  # noqa: F401
 from core.audit import AuditEntry  # noqa: F401
 from core.faults import ModuleFault  # noqa: F401

@@ -61,6 +61,7 @@ def _base_config(url: str, tmp: Path) -> dict:
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
+        "LOGIN_THROTTLE_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         # scrypt costs ~50 ms a hash; thousands of fixture users would dominate the suite.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

@@ -9,6 +9,7 @@ MEMBER_STAFF = "member_staff"
 TRAINER = "trainer"
 HOST_REFERENT = "host_referent"
 PROJECT_HOLDER = "project_holder"
+TREASURER = "treasurer"
 
 ROLES = {
     NETWORK_ADMIN: _l("Network admin"),
@@ -18,6 +19,7 @@ ROLES = {
     TRAINER: _l("Trainer"),
     HOST_REFERENT: _l("Host referent"),
     PROJECT_HOLDER: _l("Project holder"),
+    TREASURER: _l("Treasurer"),
 }
 
 ORG_KINDS = {

@@ -54,5 +54,5 @@ def from_http_exception(error: HTTPException):
 
 def from_domain_error(error: DomainError):
     errors = error.field_errors or None
-    titles = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity"}
+    titles = {404: "Not Found", 409: "Conflict", 413: "Content Too Large", 422: "Unprocessable Entity"}
     return problem(error.status, titles.get(error.status, "Error"), error.message, errors)

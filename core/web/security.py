@@ -1,4 +1,5 @@
-"""Security headers on every response; scripts and styles come only from this origin."""
+"""Security headers on every response (scripts and styles come only from this origin), and the
+limits checked on every request before a view runs."""
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -8,6 +9,10 @@ CSP = (
 
 
 def register(app) -> None:
+    from core.uploads import check_file_count
+
+    app.before_request(check_file_count)
+
     @app.after_request
     def _headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)

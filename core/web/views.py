@@ -12,7 +12,7 @@ from sqlalchemy import text
 from core import jobs
 from core.accounts.models import Organization, User
 from core.accounts.permissions import is_admin
-from core.calendar import events_for, feed_window, period_for, to_ics
+from core.calendar import events_for, feed_window, period_for, to_ics, within_range
 from core.clock import PARIS, day_start, today
 from core.extensions import db
 from core.faults import FAILED, contained
@@ -67,12 +67,13 @@ def _admin_summary() -> dict:
 
 
 def _anchor() -> date:
-    """The day the calendar page is about: ``on`` (YYYY-MM-DD), else ``month`` (YYYY-MM), else today."""
+    """The day the calendar page is about: ``on`` (YYYY-MM-DD), else ``month`` (YYYY-MM), else today;
+    a malformed value means today, one out of the calendar's range its nearest bound."""
     for name, fmt in (("on", "%Y-%m-%d"), ("month", "%Y-%m")):
         value = request.args.get(name)
         if value:
             try:
-                return datetime.strptime(value, fmt).date()
+                return within_range(datetime.strptime(value, fmt).date())
             except ValueError:
                 break
     return today()

@@ -49,7 +49,7 @@ def test_next_is_only_followed_to_a_local_path(client, make_user, target, expect
 
 def test_login_is_throttled_per_account_even_across_addresses(make_app, erp_modules):
     app = make_app(
-        erp_modules, RATELIMIT_ENABLED=True, LOGIN_LIMITS="100 per minute", LOGIN_ACCOUNT_LIMITS="3 per 15 minutes"
+        erp_modules, LOGIN_THROTTLE_ENABLED=True, LOGIN_LIMITS="100 per minute", LOGIN_ACCOUNT_LIMITS="3 per 15 minutes"
     )
     client = app.test_client()
     with app.app_context():
@@ -75,7 +75,7 @@ def test_login_is_throttled_per_account_even_across_addresses(make_app, erp_modu
 
 
 def test_login_is_throttled_per_address(make_app, erp_modules):
-    app = make_app(erp_modules, RATELIMIT_ENABLED=True, LOGIN_LIMITS="2 per minute")
+    app = make_app(erp_modules, LOGIN_THROTTLE_ENABLED=True, LOGIN_LIMITS="2 per minute")
     client = app.test_client()
     codes = [client.post("/login", data={"email": f"u{n}@test.example", "password": "x"}).status_code for n in range(3)]
     assert codes == [200, 200, 429]
