@@ -38,11 +38,14 @@ def wall_clock(value: datetime) -> datetime:
     """A time typed by a person as aware UTC: with an offset it is taken as is; without one it is
     a Paris wall-clock time, refused when it does not exist (the spring gap) or is ambiguous (the
     autumn hour lived twice), instead of being moved silently. One rule for every form and API."""
-    if value.tzinfo is not None:
-        return value.astimezone(UTC)
-    first, second = value.replace(tzinfo=PARIS, fold=0), value.replace(tzinfo=PARIS, fold=1)
-    if first.utcoffset() == second.utcoffset():
-        return first.astimezone(UTC)
+    try:
+        if value.tzinfo is not None:
+            return value.astimezone(UTC)
+        first, second = value.replace(tzinfo=PARIS, fold=0), value.replace(tzinfo=PARIS, fold=1)
+        if first.utcoffset() == second.utcoffset():
+            return first.astimezone(UTC)
+    except OverflowError:  # past year 9999 (or before year 1) once in UTC
+        raise LocalTimeError(_("This date is out of range.")) from None
     at = value.strftime("%d/%m/%Y %H:%M")
     if datetime.fromtimestamp(first.timestamp(), PARIS).replace(tzinfo=None) != value:
         raise LocalTimeError(_("%(time)s does not exist in Paris (clocks go forward); choose another time.", time=at))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from core.api import Id
+from core.api import AwareDateTime, Id
 from modules.governance.tally import METHODS, QUORUM_KINDS, RULES
 from modules.governance.tally.rules import ABSTENTION_HANDLING
 
@@ -61,8 +61,8 @@ class PollSchema(ma.Schema):
     secret = ma.fields.Boolean(load_default=True)
     allow_change = ma.fields.Boolean(load_default=False)
     max_choices = ma.fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=1, max=100))
-    opens_at = ma.fields.AwareDateTime(required=True, metadata={"example": "2026-12-01T09:00:00+01:00"})
-    closes_at = ma.fields.AwareDateTime(required=True, metadata={"example": "2026-12-08T18:00:00+01:00"})
+    opens_at = AwareDateTime(required=True, metadata={"example": "2026-12-01T09:00:00+01:00"})
+    closes_at = AwareDateTime(required=True, metadata={"example": "2026-12-08T18:00:00+01:00"})
     status = ma.fields.String(dump_only=True)
     state = ma.fields.String(dump_only=True)
     result_hash = ma.fields.String(dump_only=True, allow_none=True)
