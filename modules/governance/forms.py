@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    DecimalField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -17,7 +16,32 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from core.clock import LocalTimeError, local, wall_clock
+from core.web.forms import DecimalField, IntegerField
 from modules.governance.services.figures import ABSTENTION_LABELS, METHOD_LABELS, RULE_LABELS
+
+
+class ParisDateTimeField(DateTimeLocalField):
+    """A Paris wall-clock time typed in the form, as aware UTC in ``data``; a time that Paris skips
+    or lives twice is refused on the field (core.clock.wall_clock), never moved silently."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            try:
+                self.data = wall_clock(self.data)
+            except LocalTimeError:
+                self.data = None
+                raise
+            except OverflowError:
+                self.data = None
+                raise ValueError(_("This date is out of range.")) from None
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return local(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+
 
 KIND_CHOICES = [("assembly", _l("General assembly")), ("board", _l("Board")), ("committee", _l("Steering committee"))]
 SEAT_CHOICES = [("organization", _l("Organizations")), ("person", _l("Persons"))]
@@ -74,8 +98,8 @@ class EndTermForm(FlaskForm):
 
 class MeetingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    starts_at = DateTimeLocalField(_l("Starts (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    ends_at = DateTimeLocalField(_l("Ends (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    starts_at = ParisDateTimeField(_l("Starts (Paris time)"), validators=[InputRequired()])
+    ends_at = ParisDateTimeField(_l("Ends (Paris time)"), validators=[InputRequired()])
     mode = SelectField(_l("Held"), choices=MODE_CHOICES)
     location = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     online_url = StringField(_l("Online meeting link"), validators=[Optional(), URL(), Length(max=300)])
@@ -126,10 +150,19 @@ class PollForm(FlaskForm):
     )
     secret = BooleanField(_l("Secret ballot"), default=True)
     allow_change = BooleanField(_l("Voters may change their vote until the close"))
-    opens_at = DateTimeLocalField(_l("Opens (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    closes_at = DateTimeLocalField(_l("Closes (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    opens_at = ParisDateTimeField(_l("Opens (Paris time)"), validators=[InputRequired()])
+    closes_at = ParisDateTimeField(_l("Closes (Paris time)"), validators=[InputRequired()])
     meeting_id = SelectField(_l("Meeting"), coerce=int, validators=[Optional()])
     submit = SubmitField(_l("Save the draft"))
+
+
+class BallotForm(FlaskForm):
+    """The seat a ballot is cast for; the choice itself is read per method (views.polls.parse_ballot).
+    ``choice`` only carries a refusal of the choice back to the seat's ballot."""
+
+    voter_id = IntegerField(_l("Seat"), validators=[InputRequired()])
+    choice = StringField(_l("Your choice"))
+    receipt = StringField(_l("Receipt code"), validators=[Optional(), Length(max=40)])
 
 
 class ReceiptForm(FlaskForm):
@@ -159,8 +192,8 @@ class NeedPollForm(FlaskForm):
         _l("Needs offered (top of the list)"), default=6, validators=[InputRequired(), NumberRange(2, 30)]
     )
     retain = IntegerField(_l("Needs to retain"), default=3, validators=[InputRequired(), NumberRange(1, 29)])
-    opens_at = DateTimeLocalField(_l("Opens (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    closes_at = DateTimeLocalField(_l("Closes (Paris time)"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    opens_at = ParisDateTimeField(_l("Opens (Paris time)"), validators=[InputRequired()])
+    closes_at = ParisDateTimeField(_l("Closes (Paris time)"), validators=[InputRequired()])
     submit = SubmitField(_l("Create the poll"))
 
 

@@ -13,7 +13,7 @@ from core.extensions import db
 from modules.governance.models import Ballot, Participation, Poll, PollVoter, Proxy
 from modules.governance.services import bodies, polls, voting
 from modules.governance.services.results import ballots_csv, canonical, poll_result
-from modules.governance.tally.canonical import result_hash
+from modules.governance.services.tally.canonical import result_hash
 from tests.governance.conftest import close_now, seat_voter
 
 
@@ -181,9 +181,10 @@ def test_after_close_votes_are_refused_and_results_are_reproducible(assembly, ma
     assert result.tally.schulze.winners == [2]  # C: weight 2 + 1 first, beats A and B head to head
     assert result.tally.passed and result.tally.quorum.reached
     published = json.loads(canonical(poll))
-    assert result_hash(poll.id, "ranked", ["A", "B", "C"], published["ballots"]) == poll.result_hash
+    # weights 2, 1, 1, 1: every class is under K_ANONYMITY ballots, so all four are pooled
+    assert result_hash(poll.id, "ranked", ["A", "B", "C"], published["ballots"], published["pool"]) == poll.result_hash
     csv_text = ballots_csv(poll, result.ballots)
-    assert csv_text.splitlines()[0] == "receipt,weight,choice"
+    assert csv_text.splitlines()[0] == "\ufeffreceipt;weight;choice"
     with pytest.raises(Conflict):
         voting.cast_ballot(assembly.managers[0], poll.id, seat_voter(poll, assembly.seats[0]).id, [0])
 
@@ -195,7 +196,7 @@ def test_named_ballots_show_who_voted_what(assembly, make_poll):
     close_now(poll)
     result = poll_result(poll)
     assert [(b["voter"], b["choice"]) for b in result.ballots] == [(assembly.orgs[0].name, "no")]
-    assert ballots_csv(poll, result.ballots).splitlines()[0] == "receipt,weight,choice,voter"
+    assert ballots_csv(poll, result.ballots).splitlines()[0] == "\ufeffreceipt;weight;choice;voter"
 
 
 def test_proxies(assembly, make_poll, admin):

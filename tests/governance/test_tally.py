@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modules.governance.tally import decide, majority_judgment, quorum_reached, schulze, tally
-from modules.governance.tally.canonical import canonical_document, result_hash
-from modules.governance.tally.schulze import condorcet_winner, pairwise_matrix
+from modules.governance.services.tally import decide, majority_judgment, quorum_reached, schulze, tally
+from modules.governance.services.tally.canonical import canonical_document, result_hash
+from modules.governance.services.tally.schulze import condorcet_winner, pairwise_matrix
 
 ABCDE = "ABCDE"
 

@@ -53,7 +53,7 @@ def test_create_poll_form_keeps_input_and_shows_field_errors(client, assembly, a
         "closes_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
     }
     page = client.post(f"/governance/bodies/{assembly.id}/polls/new", data=data)
-    assert page.status_code == 200
+    assert page.status_code == 422
     html = page.get_data(as_text=True)
     assert "Which van?" in html and "is-invalid" in html
     assert db.session.scalar(db.select(db.func.count()).select_from(Poll)) == 0
@@ -73,7 +73,7 @@ def test_vote_in_the_browser_and_check_the_receipt(client, assembly, make_poll, 
     page = client.get(f"/governance/polls/{poll.id}").get_data(as_text=True)
     assert f'name="voter_id" value="{voter_id}"' in page
     bad = client.post(f"/governance/polls/{poll.id}", data={"voter_id": voter_id, "rank-0": "1", "rank-1": "1"})
-    assert bad.status_code == 200 and "deux fois" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "deux fois" in bad.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Ballot)) == 0
     ok = client.post(
         f"/governance/polls/{poll.id}", data={"voter_id": voter_id, "rank-0": "2", "rank-1": "0"}, follow_redirects=True
@@ -215,7 +215,7 @@ def test_body_pages_add_a_college_a_member_and_end_a_term(client, admin, make_or
         f"/governance/bodies/{body_id}",
         data={"college-name": "Members", "college-weight_percent": "120", "college-submit": "1"},
     )
-    assert too_much.status_code == 200 and "is-invalid" in too_much.get_data(as_text=True)
+    assert too_much.status_code == 422 and "is-invalid" in too_much.get_data(as_text=True)
     client.post(
         f"/governance/bodies/{body_id}",
         data={"college-name": "Members", "college-weight_percent": "70", "college-submit": "1"},

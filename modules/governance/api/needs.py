@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_login import current_user
 
 from core.accounts.permissions import require
-from core.api import PageArgs, page_of, paginate
+from core.api import PageArgs, page_of, page_of_list, paginate
 from core.extensions import db
 from modules.governance.api import blp
 from modules.governance.api.schemas import (
@@ -17,7 +17,6 @@ from modules.governance.api.schemas import (
     SupportInSchema,
 )
 from modules.governance.models import Action
-from modules.governance.paging import page_of_list
 from modules.governance.services import needs as services
 from modules.governance.services.common import NEEDS, VIEW
 
@@ -38,7 +37,6 @@ def post(data):
     need = services.post_need(
         current_user, data["organization_id"], data["title"], data["description"], data["importance"], data["urgency"]
     )
-    db.session.commit()
     return next(r for r in services.ranked_needs(None) if r.need.id == need.id)
 
 
@@ -48,7 +46,6 @@ def post(data):
 @require(NEEDS)
 def support(data, need_id: int):
     services.support_need(current_user, need_id, data["organization_id"], data["importance"], data["urgency"])
-    db.session.commit()
     return next(r for r in services.ranked_needs(None) if r.need.id == need_id)
 
 
@@ -65,6 +62,4 @@ def list_actions(args):
 @blp.response(200, ActionSchema)
 @require(VIEW)
 def action_status(data, action_id: int):
-    action = services.set_action_status(current_user, action_id, data["status"])
-    db.session.commit()
-    return action
+    return services.set_action_status(current_user, action_id, data["status"])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.accounts.permissions import has_permission, require
-from core.api import PageArgs, page_of, paginate
+from core.api import PageArgs, page_of, page_of_list, paginate
+from core.db import get_or_404
 from core.errors import Conflict, NotFound
 from core.extensions import db
+from core.web.lifecycle import keep_writes
 from modules.governance.api import blp
 from modules.governance.api.schemas import (
     BallotInSchema,
@@ -23,24 +26,23 @@ from modules.governance.api.schemas import (
     SeatSchema,
 )
 from modules.governance.models import Body, Meeting, Poll
-from modules.governance.paging import page_of_list
 from modules.governance.services import polls as services
 from modules.governance.services import voting
 from modules.governance.services.common import MANAGE, VIEW, VOTE
 from modules.governance.services.meetings import live_quorum
 from modules.governance.services.results import poll_result
-from modules.governance.tally.canonical import weight_text
+from modules.governance.services.tally.canonical import weight_text
 
 
 def _poll(poll_id: int) -> Poll:
-    poll = db.session.get(Poll, poll_id)
-    if poll is None or (poll.status == "draft" and not has_permission(current_user, MANAGE)):
-        raise NotFound("Not found.")
+    poll = get_or_404(Poll, poll_id)
+    if poll.status == "draft" and not has_permission(current_user, MANAGE):
+        raise NotFound(_("Not found."))
     if (poll.status == "scheduled" and services.state(poll) != "scheduled") or (
         poll.status == "open" and services.state(poll) == "closed"
     ):
         poll = services.advance(poll.id)
-        db.session.commit()
+        keep_writes()  # the opening or closing the job has not done yet stays, even on a GET
     poll.state = services.state(poll)
     return poll
 
@@ -65,10 +67,7 @@ def list_meetings(args):
 @blp.response(200, QuorumSchema)
 @require(VIEW)
 def meeting_quorum(meeting_id: int):
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound("Not found.")
-    return live_quorum(meeting)
+    return live_quorum(get_or_404(Meeting, meeting_id))
 
 
 @blp.route("/polls")
@@ -92,11 +91,10 @@ def list_polls(args):
 def create_poll(data):
     body = db.session.get(Body, data.pop("body_id"))
     if body is None:
-        raise NotFound("Unknown body.", field="body_id")
+        raise NotFound(_("Unknown body."), field="body_id")
     meeting_id = data.pop("meeting_id")
-    meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
+    meeting = get_or_404(Meeting, meeting_id) if meeting_id else None
     poll = services.create_poll(current_user, body, data.pop("options", []) or [], meeting=meeting, **data)
-    db.session.commit()
     poll.state = services.state(poll)
     return poll
 
@@ -113,7 +111,6 @@ def get_poll(poll_id: int):
 @require(MANAGE)
 def publish_poll(poll_id: int):
     poll = services.publish_poll(current_user, _poll(poll_id).id)
-    db.session.commit()
     poll.state = services.state(poll)
     return poll
 
@@ -144,7 +141,6 @@ def my_seats(poll_id: int):
 def cast(data, poll_id: int):
     poll = _poll(poll_id)
     code = voting.cast_ballot(current_user, poll.id, data["voter_id"], data["choice"], receipt=data["receipt"])
-    db.session.commit()
     return {"receipt": code}
 
 
@@ -155,7 +151,7 @@ def cast(data, poll_id: int):
 def published(args, poll_id: int):
     poll = _poll(poll_id)
     if poll.status != "closed":
-        raise Conflict("Ballots are published once the poll is closed.")
+        raise Conflict(_("Ballots are published once the poll is closed."))
     return page_of_list(poll_result(poll).ballots, args["page"], args["per_page"])
 
 
@@ -186,10 +182,17 @@ def result_payload(poll: Poll) -> dict:
     }
     if tally.counts is not None:
         data["counts"] = {
-            str(k): {"ballots": tally.counts.ballots[k], "weight": weight_text(tally.counts.weight[k])}
-            for k in tally.counts.ballots
+            # a secret poll pooling several weights publishes weights only (see tally.publication)
+            str(k): {
+                "ballots": tally.counts.ballots[k] if tally.unweighted_known else None,
+                "weight": weight_text(tally.counts.weight[k]),
+            }
+            for k in tally.counts.weight
         }
-        data["blank"] = {"ballots": tally.counts.blank_ballots, "weight": weight_text(tally.counts.blank_weight)}
+        data["blank"] = {
+            "ballots": tally.counts.blank_ballots if tally.unweighted_known else None,
+            "weight": weight_text(tally.counts.blank_weight),
+        }
     if tally.decision is not None:
         data["decision"] = {
             "rule": tally.decision.rule,
@@ -203,7 +206,7 @@ def result_payload(poll: Poll) -> dict:
             "ranking": tally.schulze.ranking,
             "pairwise": [[weight_text(v) for v in row] for row in tally.schulze.matrix],
             "strongest_paths": [[weight_text(v) for v in row] for row in tally.schulze.paths],
-            "unweighted_ranking": tally.schulze_unweighted.ranking,
+            "unweighted_ranking": tally.schulze_unweighted.ranking if tally.schulze_unweighted else None,
         }
     if tally.judgment is not None:
         data["judgment"] = {
@@ -228,11 +231,9 @@ def results(poll_id: int):
 @blp.response(201, ProxySchema)
 @require(VOTE)
 def give_proxy(data):
-    proxy = voting.grant_proxy(
+    return voting.grant_proxy(
         current_user, data["grantor_id"], data["holder_id"], meeting_id=data["meeting_id"], poll_id=data["poll_id"]
     )
-    db.session.commit()
-    return proxy
 
 
 @blp.route("/proxies/<int:proxy_id>", methods=["DELETE"])
@@ -240,4 +241,3 @@ def give_proxy(data):
 @require(VOTE)
 def revoke(proxy_id: int):
     voting.revoke_proxy(current_user, proxy_id)
-    db.session.commit()

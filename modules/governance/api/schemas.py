@@ -6,8 +6,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from core.api import AwareDateTime, Id
-from modules.governance.tally import METHODS, QUORUM_KINDS, RULES
-from modules.governance.tally.rules import ABSTENTION_HANDLING
+from modules.governance.services.tally import METHODS, QUORUM_KINDS, RULES
+from modules.governance.services.tally.rules import ABSTENTION_HANDLING
 
 
 class BodySchema(ma.Schema):

@@ -26,7 +26,9 @@ class Poll(Timestamped, db.Model):
     __tablename__ = "governance_poll"
     __table_args__ = (
         CheckConstraint("method IN ('yes_no', 'single', 'approval', 'ranked', 'judgment')", name="method"),
-        CheckConstraint("rule IN ('simple', 'absolute', 'two_thirds', 'three_quarters', 'unanimity')", name="rule"),
+        CheckConstraint(
+            "rule IN ('simple', 'absolute', 'two_thirds', 'three_quarters', 'unanimity', 'relative')", name="rule"
+        ),
         CheckConstraint("abstentions IN ('excluded', 'counted')", name="abstentions"),
         CheckConstraint("quorum_kind IN ('none', 'voters', 'weight')", name="quorum_kind"),
         CheckConstraint("quorum_percent >= 0 AND quorum_percent <= 100", name="quorum_percent"),

@@ -13,7 +13,14 @@ from core.errors import Conflict, DomainError
 from core.extensions import db
 from modules.governance.models import Body, BodyMember, College
 from modules.governance.models.bodies import BODY_KINDS, SEAT_KINDS
-from modules.governance.services.common import acting_org_ids, require_manager
+from modules.governance.services.common import (
+    NAME_LENGTH,
+    SHORT_LENGTH,
+    TEXT_LENGTH,
+    acting_org_ids,
+    bounded_text,
+    require_manager,
+)
 
 
 def _decimal(value, field: str, low: Decimal, high: Decimal | None = None) -> Decimal:
@@ -37,7 +44,7 @@ def create_body(
     description: str = "",
 ) -> Body:
     require_manager(user)
-    name = (name or "").strip()
+    name = bounded_text(name, "name", NAME_LENGTH)
     if not name:
         raise DomainError(_("A name is required."), "name")
     if kind not in BODY_KINDS:
@@ -57,7 +64,7 @@ def create_body(
         proxy_cap=proxy_cap,
         notice_days=notice_days,
         quorum_percent=_decimal(quorum_percent, "quorum_percent", Decimal(0), Decimal(100)),
-        description=description or "",
+        description=bounded_text(description, "description", TEXT_LENGTH),
     )
     db.session.add(body)
     db.session.flush()
@@ -67,7 +74,7 @@ def create_body(
 
 def add_college(user, body: Body, name: str, weight_percent) -> College:
     require_manager(user)
-    name = (name or "").strip()
+    name = bounded_text(name, "name", SHORT_LENGTH)
     if not name:
         raise DomainError(_("A name is required."), "name")
     if body.seat_kind != "organization":
@@ -130,7 +137,7 @@ def add_member(
         weight=_decimal(weight, "weight", Decimal("0.000001"), Decimal(1000000)),
         start_date=start_date,
         end_date=end_date,
-        role_title=(role_title or "").strip(),
+        role_title=bounded_text(role_title, "role_title", SHORT_LENGTH),
     )
     db.session.add(member)
     db.session.flush()

@@ -1,22 +1,52 @@
-"""Helpers shared by the governance services: who may act for a seat, row locks, choices."""
+"""Helpers shared by the governance services: who may act for a seat, the limits every input obeys."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
-from sqlalchemy.orm import lazyload
 
 from core.accounts.permissions import all_grants, check
-from core.errors import NotFound
-from core.extensions import db
+from core.clock import check_horizon
+from core.errors import DomainError
 
 VOTE = "governance.vote"
 MANAGE = "governance.manage"
 VIEW = "governance.view"
 NEEDS = "governance.needs"
 
+# The same limits for the pages and the API, held here so that neither can store more than the other.
+NAME_LENGTH = 200  # titles, names, questions of a need or an agenda item
+SHORT_LENGTH = 120  # a college, an office
+PLACE_LENGTH = 300  # a place, a link, a poll's question
+OPTION_LENGTH = 200  # one option of a poll
+MAX_OPTIONS = 50  # options of a poll (a ranked or graded ballot stays something a person can fill)
+TEXT_LENGTH = 5000  # descriptions, motions
+HORIZON_YEARS = 2  # meetings and polls are planned at most this far ahead
+
 
 def require_manager(user) -> None:
     check(user, MANAGE)
+
+
+def bounded_text(value, field: str, max_length: int, required: bool = False) -> str:
+    """A typed text, stripped; refused when required and empty or longer than ``max_length``."""
+    value = (value or "").strip() if isinstance(value, str) or value is None else None
+    if value is None:
+        raise DomainError(_("Enter a text."), field)
+    if required and not value:
+        raise DomainError(_("This field is required."), field)
+    if len(value) > max_length:
+        raise DomainError(_("At most %(n)d characters.", n=max_length), field)
+    return value
+
+
+def planned(value: datetime | None, field: str) -> datetime:
+    """A meeting's or a poll's time: required, and within the planning horizon (a year 9999 is a typo)."""
+    if value is None:
+        raise DomainError(_("This field is required."), field)
+    check_horizon(value, HORIZON_YEARS, field)
+    return value
 
 
 def acting_org_ids(user) -> set[int]:
@@ -33,20 +63,3 @@ def acts_for(user, organization_id: int | None, user_id: int | None) -> bool:
     if user_id is not None:
         return user_id == user.id
     return organization_id in acting_org_ids(user)
-
-
-def locked(model, object_id, shared: bool = False):
-    """Reload a row under a lock (FOR UPDATE, or FOR SHARE when ``shared``); no-op locks on SQLite,
-    where the transaction already holds the database write lock."""
-    # no eager joins: PostgreSQL refuses FOR UPDATE on the nullable side of an outer join
-    stmt = (
-        db.select(model)
-        .where(model.id == object_id)
-        .options(lazyload("*"))
-        .with_for_update(read=shared)
-        .execution_options(populate_existing=True)
-    )
-    obj = db.session.scalar(stmt)
-    if obj is None:
-        raise NotFound(_("Not found."))
-    return obj

@@ -23,6 +23,7 @@ RULE_LABELS = {
     "two_thirds": _l("Two thirds"),
     "three_quarters": _l("Three quarters"),
     "unanimity": _l("Unanimity"),
+    "relative": _l("Relative majority (the most votes wins)"),
 }
 ABSTENTION_LABELS = {
     "excluded": _l("Abstentions are left out of the base"),
@@ -39,7 +40,8 @@ def chart_data(result: PollResult) -> dict:
     labels = [o.label for o in poll.options]
     if poll.method in ("yes_no", "single", "approval"):
         keys = ["yes", "no", "abstain"] if poll.method == "yes_no" else list(range(len(labels)))
-        series = {_("Ballots"): [tally.counts.ballots[k] for k in keys]}
+        # a secret poll pooling several weights has no unweighted figures to show (see tally.publication)
+        series = {_("Ballots"): [tally.counts.ballots[k] for k in keys]} if tally.unweighted_known else {}
         if result.weighted:
             series[_("Weight")] = [_number(tally.counts.weight[k]) for k in keys]
         return {

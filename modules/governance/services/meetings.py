@@ -11,14 +11,22 @@ from flask_babel import gettext as _
 from core import audit, mail
 from core.calendar import to_ics
 from core.clock import local
-from core.db import utcnow
+from core.db import get_or_404, utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from core.hookspecs import CalendarEvent
+from core.web.urls import path_for
 from modules.governance.models import AgendaItem, Attendance, Body, Meeting, Motion, Proxy
 from modules.governance.models.meetings import ATTENDANCE, MEETING_MODES
 from modules.governance.services.bodies import active_members, seat_users
-from modules.governance.services.common import require_manager
+from modules.governance.services.common import (
+    NAME_LENGTH,
+    PLACE_LENGTH,
+    TEXT_LENGTH,
+    bounded_text,
+    planned,
+    require_manager,
+)
 from modules.governance.services.polls import effective_weights
 
 
@@ -35,22 +43,29 @@ def create_meeting(
     require_manager(user)
     if not (title or "").strip():
         raise DomainError(_("A title is required."), "title")
+    title = bounded_text(title, "title", NAME_LENGTH)
     if mode not in MEETING_MODES:
         raise DomainError(_("Choose how the meeting is held."), "mode")
+    planned(starts_at, "starts_at")
+    planned(ends_at, "ends_at")
     if ends_at <= starts_at:
         raise DomainError(_("The meeting must end after it starts."), "ends_at")
-    if mode != "in_person" and not (online_url or "").strip():
+    location, online_url = (
+        bounded_text(location, "location", PLACE_LENGTH),
+        bounded_text(online_url, "online_url", PLACE_LENGTH),
+    )
+    if mode != "in_person" and not online_url:
         raise DomainError(_("Give the link of the online meeting."), "online_url")
-    if mode != "online" and not (location or "").strip():
+    if mode != "online" and not location:
         raise DomainError(_("Give the place of the meeting."), "location")
     meeting = Meeting(
         body_id=body.id,
-        title=title.strip(),
+        title=title,
         starts_at=starts_at,
         ends_at=ends_at,
         mode=mode,
-        location=(location or "").strip(),
-        online_url=(online_url or "").strip(),
+        location=location,
+        online_url=online_url,
     )
     db.session.add(meeting)
     db.session.flush()
@@ -62,10 +77,14 @@ def add_agenda_item(user, meeting: Meeting, title: str, description: str = "") -
     require_manager(user)
     if not (title or "").strip():
         raise DomainError(_("A title is required."), "title")
+    title, description = (
+        bounded_text(title, "title", NAME_LENGTH),
+        bounded_text(description, "description", TEXT_LENGTH),
+    )
     position = 1 + (
         db.session.scalar(db.select(db.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0
     )
-    item = AgendaItem(meeting_id=meeting.id, position=position, title=title.strip(), description=description or "")
+    item = AgendaItem(meeting_id=meeting.id, position=position, title=title, description=description)
     db.session.add(item)
     db.session.flush()
     return item
@@ -75,7 +94,7 @@ def add_motion(user, item: AgendaItem, text: str, poll_id: int | None = None) ->
     require_manager(user)
     if not (text or "").strip():
         raise DomainError(_("The motion needs a text."), "text")
-    motion = Motion(agenda_item_id=item.id, text=text.strip(), poll_id=poll_id)
+    motion = Motion(agenda_item_id=item.id, text=bounded_text(text, "text", TEXT_LENGTH), poll_id=poll_id)
     db.session.add(motion)
     db.session.flush()
     return motion
@@ -155,7 +174,7 @@ def meeting_event(meeting: Meeting) -> CalendarEvent:
         meeting.starts_at,
         meeting.ends_at,
         "governance",
-        url=f"/governance/meetings/{meeting.id}",
+        url=path_for("governance.meeting_detail", meeting_id=meeting.id),
         location=where or None,
     )
 
@@ -163,9 +182,7 @@ def meeting_event(meeting: Meeting) -> CalendarEvent:
 def convene(user, meeting_id: int, now: datetime | None = None) -> int:
     """Send the convocation with its .ics to every seat; refused once the notice period is short."""
     require_manager(user)
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound(_("Not found."))
+    meeting = get_or_404(Meeting, meeting_id)
     now = now or utcnow()
     if meeting.cancelled:
         raise Conflict(_("This meeting is cancelled."))

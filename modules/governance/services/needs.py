@@ -15,12 +15,12 @@ from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.accounts.models import Organization, User
-from core.accounts.permissions import check, has_permission, permitted_org_ids
-from core.db import utcnow
+from core.accounts.permissions import check, has_permission
+from core.db import get_or_404, utcnow, valid_id
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from modules.governance.models import Action, Body, Need, NeedSupport, Poll
-from modules.governance.services.common import MANAGE, NEEDS, require_manager
+from modules.governance.services.common import MANAGE, NAME_LENGTH, NEEDS, TEXT_LENGTH, bounded_text, require_manager
 from modules.governance.services.polls import create_poll
 from modules.governance.services.results import poll_result
 
@@ -35,7 +35,11 @@ def _rating(value, field: str) -> int:
 
 def _check_org(user, organization_id: int) -> None:
     # a network admin holds every permission, even for an organization that does not exist
-    if not has_permission(user, NEEDS, organization_id) or db.session.get(Organization, organization_id) is None:
+    if (
+        not valid_id(organization_id)
+        or not has_permission(user, NEEDS, organization_id)
+        or db.session.get(Organization, organization_id) is None
+    ):
         raise NotFound(_("Not found."), field="organization_id")
 
 
@@ -45,8 +49,8 @@ def post_need(user, organization_id: int, title: str, description: str, importan
         raise DomainError(_("A title is required."), "title")
     need = Need(
         organization_id=organization_id,
-        title=title.strip(),
-        description=(description or "").strip(),
+        title=bounded_text(title, "title", NAME_LENGTH),
+        description=bounded_text(description, "description", TEXT_LENGTH),
         created_by_id=user.id,
     )
     db.session.add(need)
@@ -67,9 +71,7 @@ def post_need(user, organization_id: int, title: str, description: str, importan
 def support_need(user, need_id: int, organization_id: int, importance: int, urgency: int) -> NeedSupport:
     """Join a need for an organization (convergence) or change its ratings."""
     _check_org(user, organization_id)
-    need = db.session.get(Need, need_id)
-    if need is None:
-        raise NotFound(_("Not found."))
+    need = get_or_404(Need, need_id)
     if need.status != "open":
         raise Conflict(_("This need is no longer open."))
     importance, urgency = _rating(importance, "importance"), _rating(urgency, "urgency")
@@ -94,7 +96,7 @@ def leave_need(user, need_id: int, organization_id: int) -> None:
     support = db.session.scalar(
         db.select(NeedSupport).where(NeedSupport.need_id == need_id, NeedSupport.organization_id == organization_id)
     )
-    need = db.session.get(Need, need_id)
+    need = db.session.get(Need, need_id) if valid_id(need_id) else None
     if support is None or need is None:
         raise NotFound(_("Not found."))
     if need.organization_id == organization_id:
@@ -168,10 +170,10 @@ def poll_top_needs(user, body: Body, top: int, retain: int, opens_at: datetime, 
 def retain_from_poll(user, poll_id: int, retain: int, owner_id: int, due: date) -> list[Action]:
     """After the vote: the ``retain`` most approved needs become actions with an owner and a due date."""
     require_manager(user)
-    poll = db.session.get(Poll, poll_id)
-    if poll is None or not any(o.need_id for o in poll.options):
+    poll = get_or_404(Poll, poll_id)
+    if not any(o.need_id for o in poll.options):
         raise NotFound(_("Not found."))
-    if db.session.get(User, owner_id) is None:
+    if not valid_id(owner_id) or db.session.get(User, owner_id) is None:
         raise DomainError(_("Choose who owns the actions."), "owner_id")
     result = poll_result(poll)
     weights = result.tally.counts.weight
@@ -194,18 +196,16 @@ def create_action(user, title: str, owner_id: int, due: date, need_id: int | Non
     require_manager(user)
     if not (title or "").strip():
         raise DomainError(_("A title is required."), "title")
-    if db.session.get(User, owner_id) is None:
+    if not valid_id(owner_id) or db.session.get(User, owner_id) is None:
         raise DomainError(_("Choose who owns the action."), "owner_id")
-    action = Action(title=title.strip(), owner_id=owner_id, due_date=due, need_id=need_id)
+    action = Action(title=bounded_text(title, "title", NAME_LENGTH), owner_id=owner_id, due_date=due, need_id=need_id)
     db.session.add(action)
     db.session.flush()
     return action
 
 
 def set_action_status(user, action_id: int, status: str) -> Action:
-    action = db.session.get(Action, action_id)
-    if action is None:
-        raise NotFound(_("Not found."))
+    action = get_or_404(Action, action_id)
     if action.owner_id != user.id:
         check(user, MANAGE)
     if status not in ("todo", "doing", "done"):
@@ -214,7 +214,3 @@ def set_action_status(user, action_id: int, status: str) -> Action:
     action.done_at = utcnow() if status == "done" else None
     audit.record("governance.action.status", "governance_action", action.id, status=status)
     return action
-
-
-def editable_need_orgs(user) -> set[int] | None:
-    return permitted_org_ids(user, NEEDS)

@@ -64,7 +64,7 @@ def poll_minutes_pdf(result: PollResult) -> bytes:
         [_("Answer") if poll.method == "yes_no" else _("Option"), *figures["series"]],
         [[label, *(values[i] for values in figures["series"].values())] for i, label in enumerate(figures["labels"])],
     )
-    if tally.counts:
+    if tally.counts and tally.unweighted_known:
         doc.paragraph(_("Blank ballots: %(n)d", n=tally.counts.blank_ballots))
     doc.heading(verdict(result))
     if not poll.secret:

@@ -15,14 +15,22 @@ from flask_babel import ngettext
 
 from core import audit
 from core.clock import local
-from core.db import utcnow
+from core.db import locked, utcnow
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from modules.governance.models import Ballot, Body, Meeting, Participation, Poll, PollOption, PollVoter, Proxy
 from modules.governance.services.bodies import active_members
-from modules.governance.services.common import locked, require_manager
-from modules.governance.tally import METHODS, QUORUM_KINDS, RULES
-from modules.governance.tally.rules import ABSTENTION_HANDLING
+from modules.governance.services.common import (
+    MAX_OPTIONS,
+    OPTION_LENGTH,
+    PLACE_LENGTH,
+    TEXT_LENGTH,
+    bounded_text,
+    planned,
+    require_manager,
+)
+from modules.governance.services.tally import METHODS, QUORUM_KINDS, RULES
+from modules.governance.services.tally.rules import ABSTENTION_HANDLING
 
 WEIGHT_PLACES = Decimal("0.000001")
 EDITABLE = (
@@ -47,6 +55,8 @@ def _validate(fields: dict, options: list[str], now: datetime) -> list[str]:
         raise DomainError(_("Choose a voting method."), "method")
     if not (fields.get("question") or "").strip():
         raise DomainError(_("A question is required."), "question")
+    fields["question"] = bounded_text(fields["question"], "question", PLACE_LENGTH)
+    fields["description"] = bounded_text(fields.get("description"), "description", TEXT_LENGTH)
     if fields.get("rule") not in RULES:
         raise DomainError(_("Choose a majority rule."), "rule")
     if fields.get("abstentions") not in ABSTENTION_HANDLING:
@@ -59,19 +69,25 @@ def _validate(fields: dict, options: list[str], now: datetime) -> list[str]:
     opens_at, closes_at = fields.get("opens_at"), fields.get("closes_at")
     if opens_at is None or closes_at is None:
         raise DomainError(_("Opening and closing times are required."), "opens_at")
+    planned(opens_at, "opens_at")
+    planned(closes_at, "closes_at")
     if closes_at <= opens_at:
         raise DomainError(_("The poll must close after it opens."), "closes_at")
     if closes_at <= now:
         raise DomainError(_("The closing time is already past."), "closes_at")
+    if not isinstance(options, (list, tuple)) or not all(isinstance(label, str) for label in options):
+        raise DomainError(_("Give the options as texts."), "options")
     labels = [label.strip() for label in options if label and label.strip()]
+    if len(labels) > MAX_OPTIONS:
+        raise DomainError(_("At most %(n)d options.", n=MAX_OPTIONS), "options")
     if method == "yes_no":
         labels = []
     elif len(labels) < 2:
         raise DomainError(_("Give at least two options."), "options")
     if len(set(labels)) != len(labels):
         raise DomainError(_("Two options have the same text."), "options")
-    if any(len(label) > 200 for label in labels):
-        raise DomainError(_("An option is longer than 200 characters."), "options")
+    if any(len(label) > OPTION_LENGTH for label in labels):
+        raise DomainError(_("An option is longer than %(n)d characters.", n=OPTION_LENGTH), "options")
     max_choices = fields.get("max_choices")
     if max_choices is not None and (method != "approval" or not 1 <= max_choices <= len(labels)):
         raise DomainError(
@@ -109,7 +125,6 @@ def create_poll(
         created_by_id=user.id,
         **{k: v for k, v in fields.items() if k in EDITABLE},
     )
-    poll.question = poll.question.strip()
     needs = need_ids or [None] * len(labels)
     poll.options = [
         PollOption(position=i, label=label, need_id=needs[i] if i < len(needs) else None)

@@ -1,9 +1,15 @@
-"""Results of a closed poll, recomputed from the published ballots every time they are shown."""
+"""Results of a closed poll, recomputed from the published ballots every time they are shown.
+
+A secret poll publishes its ballots through ``modules.governance.services.tally.publication``: one by one
+in weight classes of at least ``K_ANONYMITY`` ballots, the rest as one pooled aggregate (receipts
+without choices, weighted figures). The page, the API, the CSV, the canonical document and the
+minutes all read ``poll_result``, and the tally itself is computed from that publication only,
+so what is shown is exactly what anyone can recount.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,18 +19,27 @@ from flask_babel import gettext as _
 
 from core.errors import Conflict
 from core.extensions import db
+from core.spreadsheets import csv_text
 from modules.governance.models import Ballot, Participation, Poll, PollVoter
 from modules.governance.services.polls import state
-from modules.governance.tally import TallyResult, tally
-from modules.governance.tally.canonical import canonical_document, result_hash, weight_text
+from modules.governance.services.tally import TallyResult, tally
+from modules.governance.services.tally.canonical import canonical_document, weight_text
+from modules.governance.services.tally.publication import (
+    K_ANONYMITY,
+    Pool,
+    make_pool,
+    pool_document,
+    split_by_weight_class,
+)
 
 
 def option_labels(poll: Poll) -> list[str]:
     return [o.label for o in poll.options]
 
 
-def published_ballots(poll: Poll) -> list[dict]:
-    """The ballots in receipt order; for a named poll, with who voted (seat) beside each."""
+def all_ballots(poll: Poll) -> list[dict]:
+    """Every ballot in receipt order; for a named poll, with who voted (seat) beside each. Not for publication
+    as such: a secret poll publishes ``publication(poll)``."""
     rows = db.session.execute(
         db.select(Ballot, PollVoter.label)
         .outerjoin(PollVoter, PollVoter.id == Ballot.voter_id)
@@ -42,16 +57,47 @@ def published_ballots(poll: Poll) -> list[dict]:
     ]
 
 
-def compute_hash(poll: Poll, ballots: list[dict] | None = None) -> str:
-    ballots = published_ballots(poll) if ballots is None else ballots
-    return result_hash(poll.id, poll.method, option_labels(poll), ballots)
+def publication(poll: Poll, ballots: list[dict] | None = None) -> tuple[list[dict], Pool | None]:
+    """(ballots published one by one, the pooled aggregate or None)."""
+    ballots = all_ballots(poll) if ballots is None else ballots
+    if not poll.secret:
+        return ballots, None
+    shown, pooled = split_by_weight_class(ballots)
+    return shown, make_pool(poll.method, len(poll.options), pooled)
+
+
+def published_rows(shown: list[dict], pool: Pool | None) -> list[dict]:
+    """The list of the page, the API and the CSV: individual ballots, then the pooled receipts (no choice)."""
+    if pool is None:
+        return shown
+    pooled = [{"receipt": r, "choice": None, "weight": None, "voter": None, "pooled": True} for r in pool.receipts]
+    return sorted(shown + pooled, key=lambda row: row["receipt"])
+
+
+def published_ballots(poll: Poll) -> list[dict]:
+    return published_rows(*publication(poll))
+
+
+def _document(poll: Poll, shown: list[dict], pool: Pool | None) -> bytes:
+    return canonical_document(
+        poll.id, poll.method, option_labels(poll), shown, pool=pool_document(pool) if pool else None
+    )
+
+
+def hash_of(document: bytes) -> str:
+    return hashlib.sha256(document).hexdigest()
+
+
+def compute_hash(poll: Poll) -> str:
+    """The SHA-256 of the canonical document, sealed at the close."""
+    return hash_of(canonical(poll))
 
 
 def canonical(poll: Poll) -> bytes:
-    return canonical_document(poll.id, poll.method, option_labels(poll), published_ballots(poll))
+    return _document(poll, *publication(poll))
 
 
-def _as_tally_choice(method: str, choice):
+def _as_tally_choice(choice):
     return tuple(choice) if isinstance(choice, list) else choice
 
 
@@ -59,20 +105,19 @@ def _as_tally_choice(method: str, choice):
 class PollResult:
     poll: Poll
     tally: TallyResult
-    ballots: list[dict]
+    ballots: list[dict]  # as published: individual ballots and pooled receipts, in receipt order
+    pool: Pool | None
     eligible_count: int
     eligible_weight: Decimal
     voted_count: int
     hash: str
+    weighted: bool  # seats weigh differently (weights or colleges): weights are shown beside the counts
+
+    k_anonymity = K_ANONYMITY
 
     @property
     def hash_matches(self) -> bool:
         return self.hash == self.poll.result_hash
-
-    @property
-    def weighted(self) -> bool:
-        """Seats weigh differently (weights or colleges): weights are worth showing beside the counts."""
-        return is_weighted(self.poll, self.ballots)
 
 
 def is_weighted(poll: Poll, ballots: list[dict]) -> bool:
@@ -91,13 +136,14 @@ def eligible(poll: Poll) -> tuple[int, Decimal]:
 def poll_result(poll: Poll) -> PollResult:
     if state(poll) != "closed" or poll.status != "closed":
         raise Conflict(_("Results are published once the poll is closed."))
-    ballots = published_ballots(poll)
+    ballots = all_ballots(poll)
+    shown, pool = publication(poll, ballots)
     count, weight = eligible(poll)
     weighted = is_weighted(poll, ballots)
     result = tally(
         poll.method,
         len(poll.options),
-        [(_as_tally_choice(poll.method, b["choice"]), b["weight"]) for b in ballots],
+        [(_as_tally_choice(b["choice"]), b["weight"]) for b in shown],
         rule=poll.rule,
         abstentions=poll.abstentions,
         quorum_kind=poll.quorum_kind,
@@ -105,23 +151,33 @@ def poll_result(poll: Poll) -> PollResult:
         eligible_count=count,
         eligible_weight=weight,
         weighted=weighted,
+        pool=pool,
     )
     voted = db.session.scalar(
         db.select(db.func.count()).select_from(Participation).where(Participation.poll_id == poll.id)
     )
-    return PollResult(poll, result, ballots, count, weight, voted, compute_hash(poll, ballots))
+    digest = hash_of(_document(poll, shown, pool))
+    return PollResult(poll, result, published_rows(shown, pool), pool, count, weight, voted, digest, weighted)
 
 
 def ballots_csv(poll: Poll, ballots: list[dict]) -> str:
-    """One line per ballot; a secret poll's file has no voter column at all."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+    """One line per published ballot (core's CSV dialect); a secret poll's file has no voter column at all,
+    and a pooled ballot's line has its receipt only, its choice being "pooled" (see the canonical document)."""
     header = ["receipt", "weight", "choice"] + ([] if poll.secret else ["voter"])
-    writer.writerow(header)
-    for ballot in ballots:
-        row = [ballot["receipt"], weight_text(ballot["weight"]), json.dumps(ballot["choice"], separators=(",", ":"))]
-        writer.writerow(row + ([] if poll.secret else [ballot["voter"]]))
-    return out.getvalue()
+    rows = (
+        [ballot["receipt"], _weight_cell(ballot["weight"]), _choice_cell(ballot)]
+        + ([] if poll.secret else [ballot["voter"]])
+        for ballot in ballots
+    )
+    return csv_text(header, rows)
+
+
+def _weight_cell(weight) -> Decimal | None:
+    return None if weight is None else Decimal(weight_text(weight))
+
+
+def _choice_cell(ballot: dict) -> str:
+    return "pooled" if ballot.get("pooled") else json.dumps(ballot["choice"], separators=(",", ":"))
 
 
 def find_receipt(poll: Poll, receipt: str) -> bool:

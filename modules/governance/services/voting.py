@@ -17,15 +17,15 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
-from core.db import utcnow
+from core.db import get_or_404, locked, utcnow, valid_id
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from modules.governance.models import Ballot, BodyMember, Meeting, Participation, Poll, PollVoter, Proxy
 from modules.governance.services.bodies import active_members
-from modules.governance.services.common import acts_for, locked
+from modules.governance.services.common import acting_org_ids, acts_for
 from modules.governance.services.polls import open_poll
-from modules.governance.tally.counts import ABSTAIN, NO, YES
-from modules.governance.tally.judgment import GRADES
+from modules.governance.services.tally.counts import ABSTAIN, NO, YES
+from modules.governance.services.tally.judgment import GRADES
 
 
 def new_receipt() -> str:
@@ -113,9 +113,7 @@ def voted_ids(poll_id: int, voter_ids: list[int]) -> set[int]:
 
 
 def _open_for_ballots(poll_id: int, now: datetime) -> Poll:
-    poll = db.session.get(Poll, poll_id)
-    if poll is None:
-        raise NotFound(_("Not found."))
+    poll = get_or_404(Poll, poll_id)
     poll = locked(Poll, poll_id, shared=poll.status != "scheduled")
     if poll.status == "scheduled" and now >= poll.opens_at:
         open_poll(poll, now)
@@ -130,7 +128,7 @@ def cast_ballot(user, poll_id: int, voter_id: int, raw_choice, receipt: str | No
     """Record a ballot for one seat; returns its receipt code. ``receipt``: to change a secret ballot."""
     now = utcnow()
     poll = _open_for_ballots(poll_id, now)
-    voter = db.session.get(PollVoter, voter_id) if isinstance(voter_id, int) else None
+    voter = db.session.get(PollVoter, voter_id) if valid_id(voter_id) else None
     if voter is None or voter.poll_id != poll.id:
         raise DomainError(_("This seat is not on the voter list of the poll."), "voter_id")
     caster = db.session.get(PollVoter, voter.proxy_holder_id) if voter.proxy_holder_id else voter
@@ -211,7 +209,8 @@ def grant_proxy(
         raise DomainError(_("Give the proxy for the meeting this poll belongs to."), "poll_id")
     _check_scope_open(meeting, poll)
     body = (meeting or poll).body
-    grantor, holder = db.session.get(BodyMember, grantor_id), db.session.get(BodyMember, holder_id)
+    grantor = db.session.get(BodyMember, grantor_id) if valid_id(grantor_id) else None
+    holder = db.session.get(BodyMember, holder_id) if valid_id(holder_id) else None
     if grantor is None or grantor.body_id != body.id:
         raise DomainError(_("This seat is not in the body."), "grantor_id")
     if not acts_for(user, grantor.organization_id, grantor.user_id):
@@ -253,7 +252,7 @@ def grant_proxy(
 
 
 def revoke_proxy(user, proxy_id: int) -> None:
-    proxy = db.session.get(Proxy, proxy_id)
+    proxy = db.session.get(Proxy, proxy_id) if valid_id(proxy_id) else None
     if proxy is None or proxy.revoked_at is not None:
         raise NotFound(_("Not found."))
     if not acts_for(user, proxy.grantor.organization_id, proxy.grantor.user_id):
@@ -263,3 +262,29 @@ def revoke_proxy(user, proxy_id: int) -> None:
     _check_scope_open(meeting, poll)
     proxy.revoked_at = utcnow()
     audit.record("governance.proxy.revoke", "governance_proxy", proxy.id)
+
+
+def pending_polls(user) -> list[tuple[Poll, int]]:
+    """Open polls where a seat the user casts (own or held by proxy) has not voted: (poll, missing)."""
+    now = utcnow()
+    orgs = acting_org_ids(user)
+    holder = db.aliased(PollVoter)
+    mine = (PollVoter.user_id == user.id) | PollVoter.organization_id.in_(orgs or [-1])
+    held = (holder.user_id == user.id) | holder.organization_id.in_(orgs or [-1])
+    stmt = (
+        db.select(Poll.id, db.func.count(PollVoter.id))
+        .join(PollVoter, PollVoter.poll_id == Poll.id)
+        .outerjoin(holder, holder.id == PollVoter.proxy_holder_id)
+        .outerjoin(Participation, (Participation.poll_id == Poll.id) & (Participation.voter_id == PollVoter.id))
+        .where(
+            Poll.status == "open",
+            Poll.opens_at <= now,
+            Poll.closes_at > now,
+            Participation.voter_id.is_(None),
+            ((PollVoter.proxy_holder_id.is_(None)) & mine) | ((PollVoter.proxy_holder_id.is_not(None)) & held),
+        )
+        .group_by(Poll.id)
+    )
+    missing = dict(db.session.execute(stmt).all())
+    polls = db.session.scalars(db.select(Poll).where(Poll.id.in_(missing or [-1])).order_by(Poll.closes_at))
+    return [(poll, missing[poll.id]) for poll in polls]

@@ -11,8 +11,8 @@ from core.extensions import db
 from modules.governance.models import Body, Meeting, Poll
 from modules.governance.services.common import VIEW
 from modules.governance.services.polls import state
+from modules.governance.services.voting import pending_polls
 from modules.governance.views import bp
-from modules.governance.widgets import pending_polls
 
 
 @bp.route("/")

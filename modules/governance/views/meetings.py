@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.accounts.permissions import has_permission, require
 from core.clock import local
-from core.errors import DomainError
+from core.db import get_or_404
+from core.errors import NotFound
 from core.extensions import db
-from core.web.lifecycle import attach_error
+from core.web.lifecycle import act, submit
 from modules.governance.forms import AgendaItemForm, HandsForm, MeetingForm, MotionForm, ProxyForm
-from modules.governance.models import AgendaItem, Attendance, Body, Meeting, Motion, Poll
+from modules.governance.models import AgendaItem, Attendance, Body, Meeting, Motion, Poll, Proxy
 from modules.governance.models.meetings import ATTENDANCE
 from modules.governance.services import meetings as services
 from modules.governance.services import voting
 from modules.governance.services.bodies import active_members, seats_of
 from modules.governance.services.common import MANAGE, VIEW, VOTE
 from modules.governance.views import bp
-from modules.governance.views.common import aware, get_or_404
+from modules.governance.views.common import page
+
+
+def _meeting_url(meeting) -> str:
+    return url_for("governance.meeting_detail", meeting_id=meeting.id)
 
 
 @bp.route("/bodies/<int:body_id>/meetings/new", methods=["GET", "POST"])
@@ -28,22 +33,24 @@ def meeting_new(body_id: int):
     body = get_or_404(Body, body_id)
     form = MeetingForm()
     if form.validate_on_submit():
-        try:
-            meeting = services.create_meeting(
+        done = submit(
+            form,
+            lambda: services.create_meeting(
                 current_user,
                 body,
                 form.title.data,
-                aware(form.starts_at.data),
-                aware(form.ends_at.data),
+                form.starts_at.data,
+                form.ends_at.data,
                 form.mode.data,
                 form.location.data,
                 form.online_url.data,
-            )
-            db.session.commit()
-            return redirect(url_for("governance.meeting_detail", meeting_id=meeting.id))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template("governance/meeting_form.html", form=form, body=body)
+            ),
+            None,
+            _meeting_url,
+        )
+        if done:
+            return done
+    return page("governance/meeting_form.html", form, form=form, body=body)
 
 
 def _proxy_form(meeting: Meeting, members) -> ProxyForm:
@@ -52,6 +59,34 @@ def _proxy_form(meeting: Meeting, members) -> ProxyForm:
     form.grantor_id.choices = [(m.id, m.label) for m in mine]
     form.holder_id.choices = [(m.id, m.label) for m in members if m not in mine]
     return form
+
+
+def _add_motion(meeting: Meeting, form: MotionForm) -> Motion:
+    item = db.session.get(AgendaItem, form.item_id.data)
+    if item is None or item.meeting_id != meeting.id:
+        raise NotFound(_("Not found."))
+    return services.add_motion(current_user, item, form.text.data, form.poll_id.data or None)
+
+
+def _grant_proxy(meeting: Meeting, form: ProxyForm):
+    if not has_permission(current_user, VOTE):
+        abort(403)
+    return voting.grant_proxy(current_user, form.grantor_id.data, form.holder_id.data, meeting_id=meeting.id)
+
+
+def _submitted(meeting: Meeting, item_form, motion_form, proxy_form):
+    """The redirect after the form that was sent, or None to show the page (with its refusal)."""
+    back = _meeting_url(meeting)
+    if item_form.submit.data and item_form.validate_on_submit():
+        title, description = item_form.title.data, item_form.description.data
+        return submit(
+            item_form, lambda: services.add_agenda_item(current_user, meeting, title, description), None, back
+        )
+    if motion_form.submit.data and motion_form.validate_on_submit():
+        return submit(motion_form, lambda: _add_motion(meeting, motion_form), None, back)
+    if proxy_form.submit.data and proxy_form.validate_on_submit():
+        return submit(proxy_form, lambda: _grant_proxy(meeting, proxy_form), _("The proxy is recorded."), back)
+    return None
 
 
 @bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
@@ -65,37 +100,19 @@ def meeting_detail(meeting_id: int):
         (p.id, p.question) for p in db.session.scalars(db.select(Poll).where(Poll.meeting_id == meeting.id))
     ]
     proxy_form = _proxy_form(meeting, members)
-    try:
-        if item_form.submit.data and item_form.validate_on_submit():
-            services.add_agenda_item(current_user, meeting, item_form.title.data, item_form.description.data)
-            db.session.commit()
-            return redirect(url_for("governance.meeting_detail", meeting_id=meeting.id))
-        if motion_form.submit.data and motion_form.validate_on_submit():
-            item = get_or_404(AgendaItem, motion_form.item_id.data)
-            if item.meeting_id != meeting.id:
-                abort(404)
-            services.add_motion(current_user, item, motion_form.text.data, motion_form.poll_id.data or None)
-            db.session.commit()
-            return redirect(url_for("governance.meeting_detail", meeting_id=meeting.id))
-        if proxy_form.submit.data and proxy_form.validate_on_submit():
-            if not has_permission(current_user, VOTE):
-                abort(403)
-            voting.grant_proxy(
-                current_user, proxy_form.grantor_id.data, proxy_form.holder_id.data, meeting_id=meeting.id
-            )
-            db.session.commit()
-            flash(_("The proxy is recorded."), "success")
-            return redirect(url_for("governance.meeting_detail", meeting_id=meeting.id))
-    except DomainError as error:
-        form = item_form if item_form.submit.data else motion_form if motion_form.submit.data else proxy_form
-        attach_error(form, error)
+    done = _submitted(meeting, item_form, motion_form, proxy_form)
+    if done:
+        return done
     statuses = dict(
         db.session.execute(
             db.select(Attendance.member_id, Attendance.status).where(Attendance.meeting_id == meeting.id)
         ).all()
     )
-    return render_template(
+    return page(
         "governance/meeting.html",
+        item_form,
+        motion_form,
+        proxy_form,
         meeting=meeting,
         members=members,
         statuses=statuses,
@@ -110,30 +127,30 @@ def meeting_detail(meeting_id: int):
     )
 
 
-@bp.post("/meetings/<int:meeting_id>/attendance")
-@require(MANAGE)
-def meeting_attendance(meeting_id: int):
-    meeting = get_or_404(Meeting, meeting_id)
+def _record_attendance(meeting: Meeting) -> None:
     for member in active_members(meeting.body_id, local(meeting.starts_at).date()):
         status = request.form.get(f"status-{member.id}")
         if status:
             services.record_attendance(current_user, meeting, member.id, status)
-    db.session.commit()
-    flash(_("Attendance saved."), "success")
-    return redirect(url_for("governance.meeting_detail", meeting_id=meeting.id, _anchor="attendance"))
+
+
+@bp.post("/meetings/<int:meeting_id>/attendance")
+@require(MANAGE)
+def meeting_attendance(meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id)
+    back = url_for("governance.meeting_detail", meeting_id=meeting.id, _anchor="attendance")
+    return act(lambda: _record_attendance(meeting), _("Attendance saved."), back)
+
+
+def _convene(meeting_id: int) -> None:
+    sent = services.convene(current_user, meeting_id)
+    flash(_("Convocation sent to %(n)d people.", n=sent), "success")
 
 
 @bp.post("/meetings/<int:meeting_id>/convene")
 @require(MANAGE)
 def meeting_convene(meeting_id: int):
-    try:
-        sent = services.convene(current_user, meeting_id)
-        db.session.commit()
-        flash(_("Convocation sent to %(n)d people.", n=sent), "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("governance.meeting_detail", meeting_id=meeting_id))
+    return act(lambda: _convene(meeting_id), None, url_for("governance.meeting_detail", meeting_id=meeting_id))
 
 
 @bp.post("/motions/<int:motion_id>/hands")
@@ -141,41 +158,24 @@ def meeting_convene(meeting_id: int):
 def motion_hands(motion_id: int):
     motion = get_or_404(Motion, motion_id)
     form = HandsForm(prefix="hands")
+    back = url_for("governance.meeting_detail", meeting_id=motion.item.meeting_id)
     if not form.validate_on_submit():
         flash(_("Enter the number of votes for, against and abstaining."), "danger")
-    else:
-        try:
-            services.record_show_of_hands(
-                current_user, motion, form.votes_for.data, form.votes_against.data, form.votes_abstain.data
-            )
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-    return redirect(url_for("governance.meeting_detail", meeting_id=motion.item.meeting_id))
+        return redirect(back)
+    counts = form.votes_for.data, form.votes_against.data, form.votes_abstain.data
+    return act(lambda: services.record_show_of_hands(current_user, motion, *counts), None, back)
 
 
 @bp.post("/proxies/<int:proxy_id>/revoke")
 @require(VOTE)
 def proxy_revoke(proxy_id: int):
-    from modules.governance.models import Proxy
-
     proxy = get_or_404(Proxy, proxy_id)
-    target = (
+    back = (
         url_for("governance.meeting_detail", meeting_id=proxy.meeting_id)
         if proxy.meeting_id
         else url_for("governance.poll_detail", poll_id=proxy.poll_id)
     )
-    try:
-        voting.revoke_proxy(current_user, proxy_id)
-        db.session.commit()
-        flash(_("The proxy is revoked."), "success")
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        flash(error.message, "danger")
-    return redirect(target)
+    return act(lambda: voting.revoke_proxy(current_user, proxy_id), _("The proxy is revoked."), back)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes.pdf")

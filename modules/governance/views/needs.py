@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.accounts.directory import organization_choices, user_choices
 from core.accounts.permissions import has_permission, require
 from core.clock import today
-from core.errors import DomainError
+from core.db import get_or_404
 from core.extensions import db
-from core.web.lifecycle import attach_error
+from core.web.lifecycle import act, submit
 from modules.governance.forms import ActionForm, NeedForm, NeedPollForm, RetainForm, SupportForm
 from modules.governance.models import Action, Body, Need, NeedSupport, Poll
 from modules.governance.services import needs as services
 from modules.governance.services.common import MANAGE, NEEDS, VIEW
 from modules.governance.views import bp
-from modules.governance.views.common import aware, get_or_404, need_org_choices, user_choices
-from modules.governance.views.polls import paged_list
+from modules.governance.views.common import page, paged_list
+
+NEED_POSTERS = ("member", "network", "partner")  # kinds of organization that post and join needs
+
+
+def need_org_choices() -> list[tuple[int, str]]:
+    return organization_choices(current_user, NEEDS, kinds=NEED_POSTERS)
+
+
+def _need_url(need) -> str:
+    return url_for("governance.need_detail", need_id=need.id)
+
+
+def _body_choices() -> list[tuple[int, str]]:
+    return [(b.id, b.name) for b in db.session.scalars(db.select(Body).order_by(Body.name))]
 
 
 @bp.route("/needs", methods=["GET", "POST"])
@@ -30,23 +44,26 @@ def needs():
     form = NeedForm(prefix="need")
     form.organization_id.choices = need_org_choices()
     if form.submit.data and form.validate_on_submit():
-        try:
-            need = services.post_need(
+        done = submit(
+            form,
+            lambda: services.post_need(
                 current_user,
                 form.organization_id.data,
                 form.title.data,
                 form.description.data,
                 form.importance.data,
                 form.urgency.data,
-            )
-            db.session.commit()
-            return redirect(url_for("governance.need_detail", need_id=need.id))
-        except DomainError as error:
-            attach_error(form, error)
+            ),
+            None,
+            _need_url,
+        )
+        if done:
+            return done
     poll_form = NeedPollForm(prefix="needpoll")
-    poll_form.body_id.choices = [(b.id, b.name) for b in db.session.scalars(db.select(Body).order_by(Body.name))]
-    return render_template(
+    poll_form.body_id.choices = _body_choices()
+    return page(
         "governance/needs.html",
+        form,
         page=paged_list(services.ranked_needs(status, q)),
         q=q,
         status=status,
@@ -56,11 +73,18 @@ def needs():
     )
 
 
+def _poll_top_needs(form: NeedPollForm) -> Poll:
+    body = get_or_404(Body, form.body_id.data)
+    top, retain = form.top.data, form.retain.data
+    return services.poll_top_needs(current_user, body, top, retain, form.opens_at.data, form.closes_at.data)
+
+
 @bp.post("/needs/poll")
 @require(MANAGE)
 def needs_poll():
     form = NeedPollForm(prefix="needpoll")
-    form.body_id.choices = [(b.id, b.name) for b in db.session.scalars(db.select(Body).order_by(Body.name))]
+    form.body_id.choices = _body_choices()
+    back = url_for("governance.needs")
     if not form.validate_on_submit():
         flash(
             _(
@@ -69,22 +93,10 @@ def needs_poll():
             ),
             "danger",
         )
-        return redirect(url_for("governance.needs"))
-    try:
-        poll = services.poll_top_needs(
-            current_user,
-            get_or_404(Body, form.body_id.data),
-            form.top.data,
-            form.retain.data,
-            aware(form.opens_at.data),
-            aware(form.closes_at.data),
-        )
-        db.session.commit()
-        return redirect(url_for("governance.poll_detail", poll_id=poll.id))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("governance.needs"))
+        return redirect(back)
+    return act(
+        lambda: _poll_top_needs(form), None, lambda poll: url_for("governance.poll_detail", poll_id=poll.id), back
+    )
 
 
 @bp.route("/needs/<int:need_id>", methods=["GET", "POST"])
@@ -94,20 +106,22 @@ def need_detail(need_id: int):
     form = SupportForm(prefix="support")
     form.organization_id.choices = need_org_choices()
     if form.submit.data and form.validate_on_submit():
-        try:
-            services.support_need(
+        done = submit(
+            form,
+            lambda: services.support_need(
                 current_user, need.id, form.organization_id.data, form.importance.data, form.urgency.data
-            )
-            db.session.commit()
-            flash(_("Your ratings are recorded."), "success")
-            return redirect(url_for("governance.need_detail", need_id=need.id))
-        except DomainError as error:
-            attach_error(form, error)
+            ),
+            _("Your ratings are recorded."),
+            _need_url(need),
+        )
+        if done:
+            return done
     supports = db.session.scalars(
         db.select(NeedSupport).where(NeedSupport.need_id == need.id).order_by(NeedSupport.id)
     ).all()
-    return render_template(
+    return page(
         "governance/need.html",
+        form,
         need=need,
         supports=supports,
         form=form,
@@ -121,30 +135,25 @@ def actions():
     form = ActionForm(prefix="action")
     form.owner_id.choices = user_choices()
     if has_permission(current_user, MANAGE) and form.submit.data and form.validate_on_submit():
-        try:
-            services.create_action(current_user, form.title.data, form.owner_id.data, form.due_date.data)
-            db.session.commit()
-            return redirect(url_for("governance.actions"))
-        except DomainError as error:
-            attach_error(form, error)
+        done = submit(
+            form,
+            lambda: services.create_action(current_user, form.title.data, form.owner_id.data, form.due_date.data),
+            None,
+            url_for("governance.actions"),
+        )
+        if done:
+            return done
     stmt = db.select(Action).order_by(Action.status == "done", Action.due_date, Action.id)
-    return render_template(
-        "governance/actions.html", page=paged_list(db.session.scalars(stmt).all()), form=form, today=today()
+    return page(
+        "governance/actions.html", form, page=paged_list(db.session.scalars(stmt).all()), form=form, today=today()
     )
 
 
 @bp.post("/actions/<int:action_id>/status")
 @require(VIEW)
 def action_status(action_id: int):
-    try:
-        services.set_action_status(current_user, action_id, request.form.get("status", ""))
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        flash(error.message, "danger")
-    return redirect(url_for("governance.actions"))
+    status = request.form.get("status", "")
+    return act(lambda: services.set_action_status(current_user, action_id, status), None, url_for("governance.actions"))
 
 
 @bp.route("/polls/<int:poll_id>/retain", methods=["GET", "POST"])
@@ -156,13 +165,13 @@ def poll_retain(poll_id: int):
     form = RetainForm()
     form.owner_id.choices = user_choices()
     if form.validate_on_submit():
-        try:
-            actions = services.retain_from_poll(
-                current_user, poll.id, form.retain.data, form.owner_id.data, form.due_date.data
-            )
-            db.session.commit()
-            flash(_("%(n)d actions created.", n=len(actions)), "success")
-            return redirect(url_for("governance.actions"))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template("governance/retain.html", poll=poll, form=form)
+        done = submit(form, lambda: _retain(poll, form), None, url_for("governance.actions"))
+        if done:
+            return done
+    return page("governance/retain.html", form, poll=poll, form=form)
+
+
+def _retain(poll: Poll, form: RetainForm) -> list[Action]:
+    actions = services.retain_from_poll(current_user, poll.id, form.retain.data, form.owner_id.data, form.due_date.data)
+    flash(_("%(n)d actions created.", n=len(actions)), "success")
+    return actions

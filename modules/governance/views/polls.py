@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.accounts.permissions import has_permission, require
 from core.charts import chart, svg_response
 from core.clock import local
-from core.errors import DomainError
+from core.db import get_or_404
 from core.extensions import db
-from core.web.lifecycle import attach_error
-from core.web.pagination import page_args, paged
-from modules.governance.forms import PollForm, ProxyForm, ReceiptForm
+from core.web.lifecycle import act, keep_writes, submit
+from core.web.pagination import paged
+from modules.governance.forms import BallotForm, PollForm, ProxyForm, ReceiptForm
 from modules.governance.models import Body, Meeting, Poll, Proxy
-from modules.governance.paging import page_of_list
 from modules.governance.services import polls as services
 from modules.governance.services import results as results_service
 from modules.governance.services import voting
@@ -24,7 +23,7 @@ from modules.governance.services.common import MANAGE, VIEW, VOTE
 from modules.governance.services.figures import chart_data, choice_text, quorum_text, verdict
 from modules.governance.services.poll_minutes import poll_minutes_pdf
 from modules.governance.views import bp
-from modules.governance.views.common import aware, get_or_404, naive_local
+from modules.governance.views.common import page, paged_list
 
 
 @bp.route("/polls")
@@ -39,6 +38,10 @@ def polls():
     return render_template("governance/polls.html", page=paged(stmt), q=q, state=services.state)
 
 
+def _poll_url(poll) -> str:
+    return url_for("governance.poll_detail", poll_id=poll.id)
+
+
 def _poll_form(body: Body, poll: Poll | None = None) -> PollForm:
     form = PollForm(obj=poll) if poll is not None and request.method == "GET" else PollForm()
     form.meeting_id.choices = [(0, _("Standalone online poll"))] + [
@@ -49,7 +52,6 @@ def _poll_form(body: Body, poll: Poll | None = None) -> PollForm:
     ]
     if poll is not None and request.method == "GET":
         form.options.data = "\n".join(o.label for o in poll.options)
-        form.opens_at.data, form.closes_at.data = naive_local(poll.opens_at), naive_local(poll.closes_at)
         form.meeting_id.data = poll.meeting_id or 0
     return form
 
@@ -66,9 +68,18 @@ def _fields(form: PollForm) -> dict:
         secret=form.secret.data,
         allow_change=form.allow_change.data,
         max_choices=form.max_choices.data,
-        opens_at=aware(form.opens_at.data),
-        closes_at=aware(form.closes_at.data),
+        opens_at=form.opens_at.data,
+        closes_at=form.closes_at.data,
     )
+
+
+def _options(form: PollForm) -> list[str]:
+    return (form.options.data or "").splitlines()
+
+
+def _create_poll(body: Body, form: PollForm) -> Poll:
+    meeting = db.session.get(Meeting, form.meeting_id.data) if form.meeting_id.data else None
+    return services.create_poll(current_user, body, _options(form), meeting=meeting, **_fields(form))
 
 
 @bp.route("/bodies/<int:body_id>/polls/new", methods=["GET", "POST"])
@@ -77,16 +88,10 @@ def poll_new(body_id: int):
     body = get_or_404(Body, body_id)
     form = _poll_form(body)
     if form.validate_on_submit():
-        try:
-            meeting = db.session.get(Meeting, form.meeting_id.data) if form.meeting_id.data else None
-            poll = services.create_poll(
-                current_user, body, (form.options.data or "").splitlines(), meeting=meeting, **_fields(form)
-            )
-            db.session.commit()
-            return redirect(url_for("governance.poll_detail", poll_id=poll.id))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template("governance/poll_form.html", form=form, body=body, poll=None)
+        done = submit(form, lambda: _create_poll(body, form), None, _poll_url)
+        if done:
+            return done
+    return page("governance/poll_form.html", form, form=form, body=body, poll=None)
 
 
 @bp.route("/polls/<int:poll_id>/edit", methods=["GET", "POST"])
@@ -95,76 +100,60 @@ def poll_edit(poll_id: int):
     poll = get_or_404(Poll, poll_id)
     form = _poll_form(poll.body, poll)
     if form.validate_on_submit():
-        try:
-            services.update_poll(current_user, poll.id, (form.options.data or "").splitlines(), **_fields(form))
-            db.session.commit()
-            return redirect(url_for("governance.poll_detail", poll_id=poll.id))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template("governance/poll_form.html", form=form, body=poll.body, poll=poll)
+        done = submit(
+            form, lambda: services.update_poll(current_user, poll.id, _options(form), **_fields(form)), None, _poll_url
+        )
+        if done:
+            return done
+    return page("governance/poll_form.html", form, form=form, body=poll.body, poll=poll)
 
 
 @bp.post("/polls/<int:poll_id>/publish")
 @require(MANAGE)
 def poll_publish(poll_id: int):
-    try:
-        services.publish_poll(current_user, poll_id)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("governance.poll_detail", poll_id=poll_id))
+    return act(lambda: services.publish_poll(current_user, poll_id), None, _poll_url)
 
 
 @bp.post("/polls/<int:poll_id>/open")
 @require(MANAGE)
 def poll_open(poll_id: int):
-    try:
-        services.open_now(current_user, poll_id)
-        db.session.commit()
-        flash(_("The poll is open: its voter list, weights and proxies are frozen."), "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("governance.poll_detail", poll_id=poll_id))
+    return act(
+        lambda: services.open_now(current_user, poll_id),
+        _("The poll is open: its voter list, weights and proxies are frozen."),
+        _poll_url,
+        back=url_for("governance.poll_detail", poll_id=poll_id),
+    )
 
 
 @bp.post("/polls/<int:poll_id>/close")
 @require(MANAGE)
 def poll_close(poll_id: int):
-    try:
-        services.close_early(current_user, poll_id)
-        db.session.commit()
-        flash(_("The poll is closed and its results are published."), "success")
-        return redirect(url_for("governance.poll_results", poll_id=poll_id))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("governance.poll_detail", poll_id=poll_id))
+    return act(
+        lambda: services.close_early(current_user, poll_id),
+        _("The poll is closed and its results are published."),
+        url_for("governance.poll_results", poll_id=poll_id),
+        back=url_for("governance.poll_detail", poll_id=poll_id),
+    )
 
 
 @bp.post("/polls/<int:poll_id>/delete")
 @require(MANAGE)
 def poll_delete(poll_id: int):
-    try:
-        services.delete_poll(current_user, poll_id)
-        db.session.commit()
-        return redirect(url_for("governance.polls"))
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        flash(error.message, "danger")
-        return redirect(url_for("governance.poll_detail", poll_id=poll_id))
+    return act(
+        lambda: services.delete_poll(current_user, poll_id),
+        None,
+        url_for("governance.polls"),
+        back=url_for("governance.poll_detail", poll_id=poll_id),
+    )
 
 
 def _refresh(poll: Poll) -> Poll:
-    """Open or close the poll now if its time has come and the job has not done it yet."""
+    """Open or close the poll now if its time has come and the job has not done it yet (kept even on a GET)."""
     if (poll.status == "scheduled" and services.state(poll) != "scheduled") or (
         poll.status == "open" and services.state(poll) == "closed"
     ):
         poll = services.advance(poll.id)
-        db.session.commit()
+        keep_writes()
     return poll
 
 
@@ -180,6 +169,49 @@ def parse_ballot(method: str, n: int, form) -> object:
     return [] if all(g in (None, "") for g in grades) else grades
 
 
+def _cast(poll: Poll, form: BallotForm) -> str:
+    code = voting.cast_ballot(
+        current_user,
+        poll.id,
+        form.voter_id.data,
+        parse_ballot(poll.method, len(poll.options), request.form),
+        receipt=form.receipt.data,
+    )
+    flash(
+        _("Your ballot is recorded. Receipt code: %(code)s (keep it to check the count).", code=code)
+        if poll.secret
+        else _("Your ballot is recorded."),
+        "success",
+    )
+    return code
+
+
+def _ballot_errors(form: BallotForm, seats: list) -> dict[int, str]:
+    """A refused ballot's messages, shown in the ballot of its seat; a seat that has no ballot on the
+    page (another organization's, unknown, or the poll no longer open) gets them at the top instead."""
+    messages = [message for field in form for message in field.errors]
+    if not messages:
+        return {}
+    if form.voter_id.data in {seat.id for seat in seats}:
+        return {form.voter_id.data: " ".join(messages)}
+    for message in messages:
+        flash(message, "danger")
+    return {}
+
+
+def _proxy_form(poll: Poll) -> ProxyForm:
+    form = ProxyForm(prefix="proxy")
+    members = active_members(poll.body_id, local(poll.opens_at).date())
+    mine = seats_of(current_user, poll.body_id, local(poll.opens_at).date())
+    form.grantor_id.choices = [(m.id, m.label) for m in mine]
+    form.holder_id.choices = [(m.id, m.label) for m in members if m not in mine]
+    return form
+
+
+def _grant_proxy(poll: Poll, form: ProxyForm):
+    return voting.grant_proxy(current_user, form.grantor_id.data, form.holder_id.data, poll_id=poll.id)
+
+
 @bp.route("/polls/<int:poll_id>", methods=["GET", "POST"])
 @require(VIEW)
 def poll_detail(poll_id: int):
@@ -187,57 +219,38 @@ def poll_detail(poll_id: int):
     if poll.status == "draft" and not has_permission(current_user, MANAGE):
         abort(404)
     poll = _refresh(poll)
-    errors, receipt_form = {}, ReceiptForm(prefix="check")
-    if request.method == "POST" and request.form.get("voter_id"):
+    ballot_form, receipt_form = BallotForm(), ReceiptForm(prefix="check")
+    refused = request.method == "POST" and "voter_id" in request.form
+    if refused:
         if not has_permission(current_user, VOTE):
             abort(403)
-        voter_id = request.form.get("voter_id", type=int)
-        try:
-            code = voting.cast_ballot(
-                current_user,
-                poll.id,
-                voter_id,
-                parse_ballot(poll.method, len(poll.options), request.form),
-                receipt=request.form.get("receipt"),
-            )
-            db.session.commit()
-            flash(
-                _("Your ballot is recorded. Receipt code: %(code)s (keep it to check the count).", code=code)
-                if poll.secret
-                else _("Your ballot is recorded."),
-                "success",
-            )
-            return redirect(url_for("governance.poll_detail", poll_id=poll.id))
-        except DomainError as error:
-            db.session.rollback()
-            errors[voter_id] = error.message
+        if ballot_form.validate_on_submit():
+            done = submit(ballot_form, lambda: _cast(poll, ballot_form), None, _poll_url(poll))
+            if done:
+                return done
     found = None
     if receipt_form.submit.data and receipt_form.validate_on_submit():
         found = results_service.find_receipt(poll, receipt_form.receipt.data) if poll.status == "closed" else None
     seats = voting.casting_voters(current_user, poll) if poll.status in ("open", "closed") else []
-    voted = voting.voted_ids(poll.id, [s.id for s in seats])
+    errors = _ballot_errors(ballot_form, seats if services.state(poll) == "open" else [])
     proxy_form, proxies = None, []
     if poll.meeting_id is None and poll.status in ("draft", "scheduled"):
-        proxy_form = ProxyForm(prefix="proxy")
-        members = active_members(poll.body_id, local(poll.opens_at).date())
-        mine = seats_of(current_user, poll.body_id, local(poll.opens_at).date())
-        proxy_form.grantor_id.choices = [(m.id, m.label) for m in mine]
-        proxy_form.holder_id.choices = [(m.id, m.label) for m in members if m not in mine]
+        proxy_form = _proxy_form(poll)
         proxies = list(db.session.scalars(db.select(Proxy).where(Proxy.poll_id == poll.id, Proxy.revoked_at.is_(None))))
         if proxy_form.submit.data and proxy_form.validate_on_submit():
-            try:
-                voting.grant_proxy(current_user, proxy_form.grantor_id.data, proxy_form.holder_id.data, poll_id=poll.id)
-                db.session.commit()
-                flash(_("The proxy is recorded."), "success")
-                return redirect(url_for("governance.poll_detail", poll_id=poll.id))
-            except DomainError as error:
-                attach_error(proxy_form, error)
-    return render_template(
+            done = submit(
+                proxy_form, lambda: _grant_proxy(poll, proxy_form), _("The proxy is recorded."), _poll_url(poll)
+            )
+            if done:
+                return done
+    return page(
         "governance/poll.html",
+        *([proxy_form] if proxy_form else []),
+        refused=refused,
         poll=poll,
         state=services.state(poll),
         seats=seats,
-        voted=voted,
+        voted=voting.voted_ids(poll.id, [s.id for s in seats]),
         turnout=services.turnout(poll) if poll.status == "open" else None,
         errors=errors,
         receipt_form=receipt_form,
@@ -272,10 +285,6 @@ def poll_results(poll_id: int):
         choice_text=choice_text,
         page=page,
     )
-
-
-def paged_list(items: list):
-    return page_of_list(items, *page_args())
 
 
 @bp.route("/polls/<int:poll_id>/chart.svg")

@@ -7,6 +7,9 @@
 - ``absolute``: more than half of everyone on the voter list, voted or not.
 - ``two_thirds`` / ``three_quarters``: at least that share of the base.
 - ``unanimity``: nobody against (nor abstaining when abstentions are counted) and someone for.
+- ``relative``: relative majority (plurality): the option with the most votes wins, ``against``
+  being the runner-up's votes (yes/no: the votes against); abstentions never count; a tie for
+  first place is no decision.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-RULES = ("simple", "absolute", "two_thirds", "three_quarters", "unanimity")
+RULES = ("simple", "absolute", "two_thirds", "three_quarters", "unanimity", "relative")
 ABSTENTION_HANDLING = ("excluded", "counted")
 QUORUM_KINDS = ("none", "voters", "weight")
 THRESHOLDS = {"two_thirds": Fraction(2, 3), "three_quarters": Fraction(3, 4)}
@@ -63,6 +66,9 @@ def decide(rule: str, in_favour, against, abstentions, eligible, abstentions_han
         passed = 2 * in_favour > base
     elif rule == "simple":
         passed = 2 * in_favour > base
+    elif rule == "relative":
+        base = in_favour + against
+        passed = in_favour > against
     elif rule == "unanimity":
         passed = in_favour > 0 and against == 0 and counted_abstentions == 0
     else:

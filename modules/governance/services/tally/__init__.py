@@ -12,9 +12,9 @@ A ballot is ``(choice, weight)``. Choices by method (options are numbered 0..n-1
 Weights are numbers (int, Decimal or Fraction); every count is exact, never a float.
 """
 
-from modules.governance.tally.counts import Counts, count_approval, count_single, count_yes_no
-from modules.governance.tally.judgment import GRADES, JudgmentResult, majority_judgment
-from modules.governance.tally.rules import (
+from modules.governance.services.tally.counts import Counts, count_approval, count_single, count_yes_no
+from modules.governance.services.tally.judgment import GRADES, JudgmentResult, majority_judgment
+from modules.governance.services.tally.rules import (
     ABSTENTION_HANDLING,
     QUORUM_KINDS,
     RULES,
@@ -23,8 +23,8 @@ from modules.governance.tally.rules import (
     decide,
     quorum_reached,
 )
-from modules.governance.tally.schulze import SchulzeResult, pairwise_matrix, schulze, strongest_paths
-from modules.governance.tally.tally import METHODS, TallyResult, tally
+from modules.governance.services.tally.schulze import SchulzeResult, pairwise_matrix, schulze, strongest_paths
+from modules.governance.services.tally.tally import METHODS, TallyResult, tally
 
 __all__ = [
     "ABSTENTION_HANDLING",

@@ -83,7 +83,12 @@ class SchulzeResult:
 
 
 def schulze(ballots: Iterable[tuple], n: int) -> SchulzeResult:
-    d = pairwise_matrix(ballots, n)
+    return schulze_of_matrix(pairwise_matrix(ballots, n))
+
+
+def schulze_of_matrix(d: list[list]) -> SchulzeResult:
+    """Schulze from the pairwise matrix (as published for a pool, added to the individual ballots')."""
+    n = len(d)
     p = strongest_paths(d)
     # a beats b when p[a][b] > p[b][a]; this relation is transitive (Schulze 2011, section 4.1),
     # so counting the options each one beats orders them, ties sharing a group.
