@@ -8,13 +8,11 @@ from flask_smorest import Blueprint
 
 from core.accounts.permissions import require
 from core.api import Id, PageArgs, page_of, paginate
-from core.api.problems import problem
 from core.clock import today
 from core.extensions import db
 from modules.observatory.models import Indicator, Period, Report
 from modules.observatory.services import figures, reports
-from modules.observatory.services.catalog import label_of
-from modules.observatory.services.values import FigureErrors
+from modules.observatory.services.catalog import YEARS, label_of
 
 blp = Blueprint(
     "observatory_api",
@@ -22,12 +20,6 @@ blp = Blueprint(
     url_prefix="/api/v1/observatory",
     description="Activity observatory: reports per period and aggregated figures",
 )
-
-
-@blp.errorhandler(FigureErrors)
-def _figure_errors(error: FigureErrors):
-    db.session.rollback()
-    return problem(422, "Unprocessable Entity", error.message, {k: [v] for k, v in error.errors.items()})
 
 
 class PeriodSchema(ma.Schema):
@@ -101,7 +93,7 @@ class CommentSchema(ma.Schema):
 class YearArgs(ma.Schema):
     year = ma.fields.Integer(
         load_default=lambda: today().year,
-        validate=ma.validate.Range(2000, 2100),
+        validate=ma.validate.Range(YEARS.start, YEARS.stop - 1),
         metadata={"example": 2025, "description": "default: the current year"},
     )
 
@@ -161,9 +153,7 @@ def list_reports(args):
 @blp.response(200, ReportSchema)
 @require("observatory.report")
 def open_report(data):
-    report = reports.open_report(current_user, data["organization_id"], data["period_id"])
-    db.session.commit()
-    return report
+    return reports.open_report(current_user, data["organization_id"], data["period_id"])
 
 
 @blp.route("/reports/<int:report_id>")
@@ -178,29 +168,21 @@ def get_report(report_id):
 @blp.response(200, ReportSchema)
 @require("observatory.report")
 def save_figures(data, report_id):
-    report = reports.save_draft(current_user, report_id, data["figures"])
-    db.session.commit()
-    return report
-
-
-def _transition(action, report_id, *args):
-    report = action(current_user, report_id, *args)
-    db.session.commit()
-    return report
+    return reports.save_draft(current_user, report_id, data["figures"])
 
 
 @blp.route("/reports/<int:report_id>/submit", methods=["POST"])
 @blp.response(200, ReportSchema)
 @require("observatory.report")
 def submit(report_id):
-    return _transition(reports.submit, report_id)
+    return reports.submit(current_user, report_id)
 
 
 @blp.route("/reports/<int:report_id>/validate", methods=["POST"])
 @blp.response(200, ReportSchema)
 @require("observatory.coordinate")
 def validate(report_id):
-    return _transition(reports.validate, report_id)
+    return reports.validate(current_user, report_id)
 
 
 @blp.route("/reports/<int:report_id>/return", methods=["POST"])
@@ -208,7 +190,7 @@ def validate(report_id):
 @blp.response(200, ReportSchema)
 @require("observatory.coordinate")
 def return_report(data, report_id):
-    return _transition(reports.return_report, report_id, data["comment"])
+    return reports.return_report(current_user, report_id, data["comment"])
 
 
 @blp.route("/reports/<int:report_id>/correct", methods=["POST"])
@@ -216,7 +198,7 @@ def return_report(data, report_id):
 @blp.response(200, ReportSchema)
 @require("observatory.coordinate")
 def correct(data, report_id):
-    return _transition(reports.correct, report_id, data["figures"], data["reason"])
+    return reports.correct(current_user, report_id, data["figures"], data["reason"])
 
 
 @blp.route("/figures/region")

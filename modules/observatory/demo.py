@@ -92,4 +92,3 @@ def load(demo) -> None:
                 report.validated_at = report.submitted_at + timedelta(days=3)
     for key in PUBLISHING:
         coordination.set_consent(coordinator, demo.members[key].id, True)
-    db.session.commit()

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from modules.observatory.services.catalog import THEMES, UNITS, label_of
+from modules.observatory.services.catalog import THEMES, UNITS, YEARS, label_of
 
 PREFIX = "f_"  # keeps an indicator's code from clashing with a form attribute
 
@@ -27,6 +27,14 @@ class FiguresForm(FlaskForm):
 
     def figures(self, indicators) -> dict[str, str]:
         return {i.code: self[PREFIX + i.code].data for i in indicators}
+
+    def __getattr__(self, name):
+        # A service names a refused figure by its indicator's code: this finds the field it is
+        # shown under (core's attach_error looks fields up by name).
+        field = self.__dict__.get("_fields", {}).get(PREFIX + name)
+        if field is None:
+            raise AttributeError(name)
+        return field
 
 
 class CorrectionBase(FiguresForm):
@@ -57,7 +65,7 @@ class ImportForm(FlaskForm):
 
 class PeriodForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[("quarter", _l("Quarter")), ("month", _l("Month"))])
-    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(YEARS.start, YEARS.stop - 1)])
     number = IntegerField(
         _l("Number (quarter 1 to 4, month 1 to 12)"), validators=[InputRequired(), NumberRange(1, 12)]
     )
@@ -68,7 +76,7 @@ class PeriodForm(FlaskForm):
 
 class YearForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[("quarter", _l("Quarters")), ("month", _l("Months"))])
-    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(YEARS.start, YEARS.stop - 1)])
 
 
 class IndicatorForm(FlaskForm):

@@ -10,11 +10,10 @@ from flask import render_template
 from flask_babel import lazy_gettext as _l
 
 from core.accounts.permissions import has_permission
-from core.extensions import db
 from core.hookspecs import CalendarEvent, MenuItem, ScheduledJob, Widget, hookimpl
-from modules.observatory.models import Period, Report
+from core.web.urls import path_for
 from modules.observatory.services.catalog import period_label
-from modules.observatory.services.coordination import reports_to_fill
+from modules.observatory.services.coordination import periods_due, reports_to_fill, waiting_for_validation
 from modules.observatory.views.dashboards import glance_widget
 
 
@@ -27,18 +26,19 @@ def erp_menu_items(user):
     ]
 
 
-def _waiting_for_validation() -> str:
-    count = db.session.scalar(db.select(db.func.count(Report.id)).where(Report.status == "submitted"))
-    return render_template("observatory/widget_coordinator.html", count=count)
-
-
 @hookimpl
 def erp_dashboard_widgets(user):
     widgets = []
     if has_permission(user, "observatory.view") or has_permission(user, "observatory.region"):
         widgets.append(Widget(_l("Activity at a glance"), lambda: glance_widget(user), 90))
     if has_permission(user, "observatory.coordinate"):
-        widgets.append(Widget(_l("Activity reports to validate"), _waiting_for_validation, 40))
+        widgets.append(
+            Widget(
+                _l("Activity reports to validate"),
+                lambda: render_template("observatory/widget_coordinator.html", count=waiting_for_validation()),
+                40,
+            )
+        )
     elif has_permission(user, "observatory.report"):
         todo = reports_to_fill(user)
         widgets.append(
@@ -52,10 +52,10 @@ def erp_dashboard_widgets(user):
 
 
 @hookimpl
-def erp_calendar_events(user, start, end):
-    if not (has_permission(user, "observatory.report") or has_permission(user, "observatory.coordinate")):
+def erp_calendar_events(user, start, end, limit):
+    coordinator = has_permission(user, "observatory.coordinate")
+    if not (coordinator or has_permission(user, "observatory.report")):
         return []
-    stmt = db.select(Period).where(Period.due_on >= start.date(), Period.due_on < end.date())
     return [
         CalendarEvent(
             f"observatory-period-{p.id}",
@@ -63,8 +63,9 @@ def erp_calendar_events(user, start, end):
             p.due_on,
             p.due_on + timedelta(days=1),
             "observatory",
+            url=path_for("observatory.period", period_id=p.id) if coordinator else path_for("observatory.index"),
         )
-        for p in db.session.scalars(stmt)
+        for p in periods_due(start.date(), end.date(), limit)
     ]
 
 

@@ -38,6 +38,12 @@ def _as_of(when=AS_OF):
     db.session.commit()
 
 
+def _refresh(year):
+    """As the hourly job does: refresh, then commit (core.jobs commits a job when it returns)."""
+    contributions.refresh(year)
+    db.session.commit()
+
+
 def _shape(indicators):
     return [(i.code, str(i.label), i.unit, i.values) for i in indicators]
 
@@ -74,8 +80,8 @@ def test_first_view_stores_the_snapshot_and_the_pages_say_when(obs, client, logi
 
 def test_public_page_reads_the_snapshot_in_both_languages(obs, client):
     _notes(obs.org_a, 1)
-    contributions.refresh(2024)
-    contributions.refresh(2025)
+    _refresh(2024)
+    _refresh(2025)
     _as_of()
     page = client.get("/observatory/public?year=2025").get_data(as_text=True)
     assert "Votes du réseau auxquels la structure a pris part" in page
@@ -92,7 +98,7 @@ def test_public_page_reads_the_snapshot_in_both_languages(obs, client):
 
 def test_labels_are_stored_in_english_whatever_the_language_of_the_refresh(obs):
     with force_locale("fr"):
-        contributions.refresh(2025)
+        _refresh(2025)
     labels = dict(db.session.execute(db.select(ContributedIndicator.code, ContributedIndicator.label)).all())
     assert labels["governance.meetings_attended"] == "Network meetings attended"
     with force_locale("fr"):
@@ -112,7 +118,7 @@ def test_a_later_change_reaches_the_region_only_after_a_refresh(obs, client, log
     assert "exemplar.notes;Notes;count;2;2" in client.get("/observatory/export/modules.csv?year=2025").get_data(
         as_text=True
     )
-    contributions.refresh(2025)
+    _refresh(2025)
     assert _region_notes() == Decimal(5)
     assert "exemplar.notes;Notes;count;5;2" in client.get("/observatory/export/modules.csv?year=2025").get_data(
         as_text=True
@@ -120,8 +126,8 @@ def test_a_later_change_reaches_the_region_only_after_a_refresh(obs, client, log
 
 
 def test_pdf_summary_reads_the_snapshot(obs, client, login_as, monkeypatch):
-    contributions.refresh(2024)
-    contributions.refresh(2025)
+    _refresh(2024)
+    _refresh(2025)
     monkeypatch.setattr(figures, "contributed", lambda *args: pytest.fail("the region asked the modules live"))
     login_as(obs.coordinator)
     pdf = client.get("/observatory/region/summary-2025.pdf")
@@ -133,7 +139,7 @@ def test_the_hourly_job_refreshes_the_years_the_dashboards_show(obs):
     assert ("observatory.refresh_contributions", observatory_jobs.refresh_contributions, 60) in [
         (j.name, j.func, j.every_minutes) for j in collect("erp_scheduled_jobs")
     ]
-    contributions.refresh(2025)
+    _refresh(2025)
     _as_of()
     _notes(obs.org_b, 4)
     with freeze_time("2027-01-10 10:00:00"):
@@ -163,7 +169,7 @@ def test_refresh_stores_what_every_module_gives_on_the_demo(make_app):
         db.session.commit()
         for year in (today().year, today().year - 1):
             live = figures.contributed(year)
-            contributions.refresh(year)
+            _refresh(year)
             assert _shape(contributions.snapshot(year).indicators) == _shape(live)
             given = {(i.code, org): str(v) for i in live for org, v in i.values.items()}
             kept = {
@@ -185,7 +191,7 @@ def _given(org_ids, tag):
 def test_concurrent_refreshes_leave_one_whole_snapshot(obs, app, monkeypatch, year_exists):
     """Each thread's modules give other figures; both compute, then write at the same moment."""
     if year_exists:
-        contributions.refresh(2025)
+        _refresh(2025)
     orgs = [obs.org_a.id, obs.org_b.id]
     answers = {"one": _given(orgs, "one"), "two": _given(orgs[:1], "two")}
     both_computed = threading.Barrier(2)
@@ -199,7 +205,7 @@ def test_concurrent_refreshes_leave_one_whole_snapshot(obs, app, monkeypatch, ye
 
     def refresh(_):
         with app.app_context():
-            contributions.refresh(2025)
+            _refresh(2025)
 
     # each thread's name tells which figures its modules give
     with ThreadPoolExecutor(1, thread_name_prefix="one") as one, ThreadPoolExecutor(1, thread_name_prefix="two") as two:

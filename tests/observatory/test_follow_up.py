@@ -85,6 +85,15 @@ def test_widgets_calendar_and_menu(app, obs):
     assert {i.endpoint for i in collect("erp_menu_items", user=obs.manager_a)} >= {"observatory.index"}
 
 
+def test_calendar_gives_the_earliest_due_dates_with_a_link(app, obs):
+    from modules.observatory.hooks import erp_calendar_events
+
+    year = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 12, 31, tzinfo=UTC))
+    first = erp_calendar_events(obs.coordinator, *year, limit=1)
+    assert [(e.start, e.url) for e in first] == [(obs.q1.due_on, f"/observatory/periods/{obs.q1.id}")]
+    assert {e.url for e in erp_calendar_events(obs.manager_a, *year, limit=None)} == {"/observatory/"}
+
+
 def test_postgresql_itself_refuses_overlapping_periods(obs):
     from sqlalchemy.exc import IntegrityError
 

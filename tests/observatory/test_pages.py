@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from core.errors import DomainError
 from core.extensions import db
 from modules.observatory.services import contributions, reports
-from modules.observatory.services.values import FigureErrors
 from tests.observatory.conftest import fill
 
 
@@ -60,7 +60,7 @@ def test_filling_a_report_keeps_the_input_and_shows_errors_beside_the_fields(obs
     url = f"/observatory/structures/{obs.org_a.id}/periods/{obs.q1.id}"
     response = client.post(url, data={"f_collected_furniture": "12,5", "f_collected_books": "-1", "action": "save"})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'value="12,5"' in page and "is-invalid" in page and "négatif" in page
     assert db.session.scalar(db.select(db.func.count(reports.Report.id))) == 0
     response = client.post(url, data={"f_collected_furniture": "12,5", "f_reused_sold": "4", "action": "submit"})
@@ -89,7 +89,7 @@ def test_coordinator_validates_returns_and_corrects_through_the_pages(obs, clien
     response = client.post(
         f"/observatory/reports/{report.id}/correct", data={"f_collected_furniture": "6", "reason": ""}
     )
-    assert response.status_code == 200 and "is-invalid" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "is-invalid" in response.get_data(as_text=True)
     response = client.post(
         f"/observatory/reports/{report.id}/correct", data={"f_collected_furniture": "6", "reason": "Erreur de saisie"}
     )
@@ -158,9 +158,9 @@ def test_coordinator_creates_periods_with_errors_on_the_fields(obs, client, logi
         == 302
     )
     report = reports.open_report(obs.manager_a, obs.org_a.id, obs.q2.id)
-    with pytest.raises(FigureErrors) as error:
+    with pytest.raises(DomainError) as error:
         reports.save_draft(obs.manager_a, report.id, {"contracts_insertion": "3", "contracts_permanent": "1"})
-    assert error.value.errors == {"contracts_insertion": "Trop de contrats d'insertion"}
+    assert error.value.field_errors == {"contracts_insertion": ["Trop de contrats d'insertion"]}
 
 
 def test_manager_sets_the_publication_consent(obs, client, login_as):

@@ -15,7 +15,7 @@ from core.extensions import db
 from core.mail import OutgoingMail
 from modules.observatory.models import ReportValue
 from modules.observatory.services import catalog, figures, reports
-from modules.observatory.services.values import FigureErrors, parse_number
+from modules.observatory.services.values import parse_number
 from tests.observatory.conftest import fill
 
 
@@ -49,17 +49,17 @@ def test_draft_accepts_french_decimal_commas_and_keeps_exact_decimals(obs):
 def test_bad_figures_are_refused_per_field_and_nothing_is_written(obs, raw, message):
     report = reports.open_report(obs.manager_a, obs.org_a.id, obs.q1.id)
     db.session.commit()
-    with pytest.raises(FigureErrors) as error:
+    with pytest.raises(DomainError) as error:
         reports.save_draft(obs.manager_a, report.id, {"collected_furniture": "3", **raw})
     db.session.rollback()
-    assert message in next(iter(error.value.errors.values()))
-    assert next(iter(error.value.errors)) == next(iter(raw))
+    assert error.value.field_errors == {next(iter(raw)): [error.value.field_errors[next(iter(raw))][0]]}
+    assert message in error.value.field_errors[next(iter(raw))][0]
     assert db.session.scalar(db.select(db.func.count(ReportValue.id))) == 0
 
 
 def test_outcomes_cannot_exceed_collected_tonnages(obs):
     report = reports.open_report(obs.manager_a, obs.org_a.id, obs.q1.id)
-    with pytest.raises(FigureErrors) as error:
+    with pytest.raises(DomainError) as error:
         reports.save_draft(
             obs.manager_a,
             report.id,
@@ -71,7 +71,7 @@ def test_outcomes_cannot_exceed_collected_tonnages(obs):
                 "discarded": "1.5",
             },
         )
-    assert "cannot exceed" in error.value.errors["reused_sold"]
+    assert "cannot exceed" in error.value.field_errors["reused_sold"][0]
     reports.save_draft(
         obs.manager_a,
         report.id,
@@ -195,8 +195,9 @@ def test_seeding_is_idempotent_and_custom_indicators_are_checked(obs):
 @pytest.mark.parametrize("raw", [True, [1], {"a": 1}, "1" * 40, "1,2,3", "1.2.3", "Infinity"])
 def test_odd_values_from_the_api_are_refused(obs, raw):
     report = reports.open_report(obs.manager_a, obs.org_a.id, obs.q1.id)
-    with pytest.raises(FigureErrors):
+    with pytest.raises(DomainError) as error:
         reports.save_draft(obs.manager_a, report.id, {"visits": raw})
+    assert list(error.value.field_errors) == ["visits"]
     db.session.rollback()
 
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
+from core.db import get_or_404
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from modules.observatory.models import PERIOD_KINDS, Indicator, Period, Rule
@@ -62,6 +63,8 @@ STANDARD_RULES = [
     ),
 ]
 RULE_MESSAGES = {code: message for code, _left, _right, message in STANDARD_RULES}
+
+YEARS = range(2000, 2101)  # the years the observatory covers: periods, dashboards, exports, API
 
 
 def label_of(indicator: Indicator) -> str:
@@ -139,9 +142,7 @@ def create_indicator(code: str, theme: str, label: str, unit: str, decimals: int
 
 
 def set_indicator_active(indicator_id: int, active: bool) -> Indicator:
-    indicator = db.session.get(Indicator, indicator_id)
-    if indicator is None:
-        raise DomainError(_("Unknown indicator."))
+    indicator = get_or_404(Indicator, indicator_id)
     indicator.active = active
     audit.record("observatory.indicator.active", "indicator", indicator.id, active=active)
     return indicator
@@ -172,9 +173,7 @@ def create_rule(left: list[str], right: list[str], message: str) -> Rule:
 
 
 def set_rule_active(rule_id: int, active: bool) -> Rule:
-    rule = db.session.get(Rule, rule_id)
-    if rule is None:
-        raise DomainError(_("Unknown rule."))
+    rule = get_or_404(Rule, rule_id)
     rule.active = active
     audit.record("observatory.rule.active", "rule", rule.id, active=active)
     return rule
@@ -183,7 +182,7 @@ def set_rule_active(rule_id: int, active: bool) -> Rule:
 def period_bounds(kind: str, year: int, number: int) -> tuple[date, date]:
     if kind not in PERIOD_KINDS:
         raise DomainError(_("A period is a month or a quarter."), field="kind")
-    if not 2000 <= year <= 2100:
+    if year not in YEARS:
         raise DomainError(_("Give a year between 2000 and 2100."), field="year")
     months = 1 if kind == "month" else 3
     if not 1 <= number <= 12 // months:

@@ -21,6 +21,7 @@ from core.db import utcnow
 from core.extensions import db
 from core.hookspecs import Indicator
 from core.plugins import collect
+from core.web.lifecycle import keep_writes
 from modules.observatory.models import ContributedIndicator, ContributedValue, ContributionSnapshot
 
 MAX_DECIMALS = 3  # the scale of the value column
@@ -75,14 +76,14 @@ def _claim(year: int, computed_at: datetime) -> ContributionSnapshot | None:
 def refresh(year: int) -> None:
     """Ask every module for the whole network's figures of ``year`` and replace the year's snapshot.
 
-    Commits: it is its own unit of work, also run by a page that only reads. Concurrent refreshes
-    of a year are serialized on the year's row, and the one computed last is what stays.
+    Flushes only: the hourly job commits when it is done, and a page that computes a year for the
+    first time keeps it with ``keep_writes`` (``snapshot``). Concurrent refreshes of a year are
+    serialized on the year's row until that commit, and the one computed last is what stays.
     """
     computed_at = utcnow()
     with force_locale("en"):  # the source text: each page translates it into its reader's language
         asked = [(item, str(item.label)) for item in _asked(year)]
     if _claim(year, computed_at) is None:
-        db.session.commit()
         return
     stale = db.select(ContributedIndicator.id).where(ContributedIndicator.year == year)
     db.session.execute(db.delete(ContributedValue).where(ContributedValue.indicator_id.in_(stale)))
@@ -107,7 +108,6 @@ def refresh(year: int) -> None:
     ]
     if values:
         db.session.execute(db.insert(ContributedValue), values)
-    db.session.commit()
 
 
 def snapshot(year: int) -> Snapshot:
@@ -121,6 +121,7 @@ def snapshot(year: int) -> Snapshot:
     computed_at = db.session.scalar(when)
     if computed_at is None:  # the first view after installation: never an empty page
         refresh(year)
+        keep_writes()  # a GET (a dashboard, the public page) stores it, or every view would compute it again
         computed_at = db.session.scalar(when)
     read = current_app.extensions.setdefault("observatory.snapshots", {})
     if read.get(year, (None,))[0] != computed_at:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from core import audit, mail
+from core.accounts.directory import managers_of
 from core.accounts.models import Organization
 from core.accounts.permissions import check, has_permission, permitted_org_ids
 from core.clock import today
-from core.db import utcnow
+from core.db import get_or_404, utcnow
 from core.errors import NotFound
 from core.extensions import db
 from modules.observatory.models import Period, Publication, Reminder, Report
-from modules.observatory.services.reports import managers_of
 
 REMIND_DAYS_BEFORE = 7
 DONE = ("submitted", "validated")
@@ -30,6 +30,17 @@ def follow_up(period: Period) -> list[tuple[Organization, Report | None]]:
     """Every member structure with its report for the period (None: nothing started)."""
     reports = {r.organization_id: r for r in db.session.scalars(db.select(Report).where(Report.period_id == period.id))}
     return [(org, reports.get(org.id)) for org in member_structures()]
+
+
+def waiting_for_validation() -> int:
+    """How many submitted reports the coordination has still to validate or return."""
+    return db.session.scalar(db.select(db.func.count(Report.id)).where(Report.status == "submitted"))
+
+
+def periods_due(start: date, end: date, limit: int | None = None) -> list[Period]:
+    """The periods whose reports are due in [start, end), earliest first (at most ``limit``)."""
+    stmt = db.select(Period).where(Period.due_on >= start, Period.due_on < end).order_by(Period.due_on, Period.id)
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def missing(period: Period) -> list[Organization]:
@@ -84,9 +95,7 @@ def send_due_reminders() -> int:
 def remind_now(user, period_id: int) -> int:
     """The coordinator's reminder to every structure that has not reported; returns how many."""
     check(user, "observatory.coordinate")
-    period = db.session.get(Period, period_id)
-    if period is None:
-        raise NotFound(_("This period does not exist."))
+    period = get_or_404(Period, period_id)
     sent = 0
     for org in missing(period):
         reminder = db.session.scalar(

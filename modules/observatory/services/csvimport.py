@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from core.errors import DomainError
+from core.errors import Conflict
 from modules.observatory.models import Report
 from modules.observatory.services import reports
 from modules.observatory.services.catalog import active_indicators, active_rules, label_of
@@ -46,6 +46,7 @@ class Line:
 
 @dataclass
 class Preview:
+    text: str = ""  # the file as read, kept in the page until the person confirms
     lines: list[Line] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
 
@@ -59,24 +60,28 @@ class Preview:
 
 
 def decode(data: bytes | str) -> str:
+    """The file's text (UTF-8, else Windows' Western encoding); ValueError with the reason."""
+    if len(data) > MAX_BYTES:  # also the text sent back with the confirmation
+        raise ValueError(_("This file is too large (200 kB at most)."))
     if isinstance(data, str):
         return data
-    if len(data) > MAX_BYTES:
-        raise DomainError(_("This file is too large (200 kB at most)."), field="file")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DomainError(_("This file is not a text file."), field="file")
+    raise ValueError(_("This file is not a text file."))
 
 
 def read(data: bytes | str, current: dict[str, Decimal] | None = None) -> Preview:
     """Parse the whole file; ``current`` (the report's figures) completes it for the rule checks."""
-    text = decode(data)
+    try:
+        text = decode(data)
+    except ValueError as exc:  # shown as the file's first error, as an empty file is
+        return Preview(errors=[(1, str(exc))])
     first = text.splitlines()[0] if text.strip() else ""
     rows = csv.reader(io.StringIO(text), delimiter=";" if ";" in first else ",")
-    preview = Preview()
+    preview = Preview(text)
     header = next(rows, None)
     if not header:
         preview.errors.append((1, _("The file is empty.")))
@@ -131,7 +136,7 @@ def import_figures(user, report_id: int, data: bytes | str, confirm: bool) -> tu
     """Preview the file; with ``confirm`` and no error, save its figures into the draft."""
     report = reports.get_report(user, report_id, "observatory.report")
     if report.status not in reports.EDITABLE:
-        raise DomainError(_("This report was submitted; it can no longer be changed here."))
+        raise Conflict(_("This report was submitted; it can no longer be changed here."))
     current = reports.active_figures(report)
     preview = read(data, current)
     if confirm and preview.ok:

@@ -14,18 +14,19 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from core import audit, mail
-from core.accounts.models import Membership, Organization
+from core.accounts.directory import managers_of
+from core.accounts.models import Organization
 from core.accounts.permissions import PermissionDenied, check, has_permission, scope
-from core.accounts.roles import MEMBER_MANAGER
 from core.clock import today
-from core.db import utcnow
+from core.db import utcnow, valid_id
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
-from modules.observatory.models import Period, Report, ReportValue, Revision
+from modules.observatory.models import VALUE, Period, Report, ReportValue, Revision
 from modules.observatory.services.catalog import active_indicators, active_rules, previous_period
-from modules.observatory.services.values import FigureErrors, parse_figures, rule_errors
+from modules.observatory.services.values import parse_figures, rule_errors
 
 EDITABLE = ("draft", "returned")
+STORED = Decimal(1).scaleb(-VALUE.scale)
 
 
 def visible_reports(user, permission: str = "observatory.view", search: str = ""):
@@ -39,7 +40,7 @@ def visible_reports(user, permission: str = "observatory.view", search: str = ""
 
 
 def get_report(user, report_id: int, permission: str = "observatory.view", lock: bool = False) -> Report:
-    report = db.session.get(Report, report_id)
+    report = db.session.get(Report, report_id) if valid_id(report_id) else None
     if report is None or not has_permission(user, "observatory.view", report.organization_id):
         raise NotFound(_("This report does not exist."))
     if not has_permission(user, permission, report.organization_id):
@@ -74,8 +75,8 @@ def open_report(user, organization_id: int, period_id: int) -> Report:
     if not has_permission(user, "observatory.view", organization_id):
         raise NotFound(_("This organization does not exist."))
     check(user, "observatory.report", organization_id)
-    org = db.session.get(Organization, organization_id)
-    period = db.session.get(Period, period_id)
+    org = db.session.get(Organization, organization_id) if valid_id(organization_id) else None
+    period = db.session.get(Period, period_id) if valid_id(period_id) else None
     if org is None or org.kind != "member":
         raise NotFound(_("This organization does not exist."))
     if period is None:
@@ -101,7 +102,7 @@ def _check_figures(raw: dict) -> dict[str, Decimal | None]:
     figures = parse_figures(raw, active_indicators())
     broken = rule_errors(figures, active_rules())
     if broken:
-        raise FigureErrors(broken, _("The figures are inconsistent; nothing was saved."))
+        raise DomainError(_("The figures are inconsistent; nothing was saved."), errors=broken)
     return figures
 
 
@@ -110,12 +111,14 @@ def _apply(report: Report, figures: dict[str, Decimal | None]) -> dict[str, list
     by_code = {i.code: i for i in active_indicators()}
     current = {v.indicator.code: v for v in report.values}
     changes = {}
-    for code, value in figures.items():
+    for code, typed in figures.items():
+        # At the column's scale: the answer given before the commit reads as every later one.
+        value = None if typed is None else typed.quantize(STORED)
         row = current.get(code)
         old = None if row is None else row.value
         if old == value:
             continue
-        changes[code] = [None if old is None else str(old), None if value is None else str(value)]
+        changes[code] = [None if old is None else str(old), None if typed is None else str(typed)]
         if value is None:
             report.values.remove(row)
         elif row is None:
@@ -161,10 +164,18 @@ def submit(user, report_id: int) -> Report:
         raise DomainError(_("Fill in at least one figure before submitting."))
     broken = rule_errors(figures_of(report), active_rules())
     if broken:
-        raise FigureErrors(broken, _("The figures are inconsistent; correct them before submitting."))
+        raise DomainError(_("The figures are inconsistent; correct them before submitting."), errors=broken)
     report.status, report.submitted_at, report.return_comment = "submitted", utcnow(), None
     _revision(report, user, "submit")
     return report
+
+
+def fill(user, organization_id: int, period_id: int, raw: dict, submitting: bool = False) -> Report:
+    """The report form's one action: open the report (the first time), keep its figures, and submit
+    it when asked."""
+    report = open_report(user, organization_id, period_id)
+    save_draft(user, report.id, raw)
+    return submit(user, report.id) if submitting else report
 
 
 def validate(user, report_id: int) -> Report:
@@ -210,8 +221,3 @@ def correct(user, report_id: int, raw: dict, reason: str) -> Report:
 def history(report: Report) -> list[Revision]:
     stmt = db.select(Revision).where(Revision.report_id == report.id).order_by(Revision.at, Revision.id)
     return list(db.session.scalars(stmt))
-
-
-def managers_of(organization_id: int):
-    stmt = db.select(Membership).where(Membership.organization_id == organization_id, Membership.role == MEMBER_MANAGER)
-    return [m.user for m in db.session.scalars(stmt) if m.user.active]

@@ -12,14 +12,7 @@ from modules.observatory.services.catalog import rule_message
 
 SPACES = str.maketrans("", "", " \u00a0\u202f\t")
 MAX_LENGTH = 30  # a figure is short; refusing long text early keeps Decimal from parsing megabytes
-
-
-class FigureErrors(DomainError):
-    """Several figures refused at once: ``errors`` maps an indicator code (or a line) to its message."""
-
-    def __init__(self, errors: dict[str, str], message: str | None = None):
-        super().__init__(message or _("Some figures are not valid; nothing was saved."), field=next(iter(errors), None))
-        self.errors = errors
+MAX_FIGURE = Decimal("100000000000")  # far beyond any structure's tonnage, within the value column
 
 
 def parse_number(raw, indicator: Indicator) -> Decimal | None:
@@ -46,17 +39,18 @@ def parse_number(raw, indicator: Indicator) -> Decimal | None:
         raise ValueError(_("“%(value)s” is not a number.", value=str(raw).strip()))
     if number < 0:
         raise ValueError(_("A figure cannot be negative."))
+    # Before rounding: 1e28 has more digits than Decimal's context holds, and quantize would fail.
+    if number >= MAX_FIGURE:
+        raise ValueError(_("This figure is too large."))
     if number != number.quantize(Decimal(1).scaleb(-indicator.decimals)):
         if indicator.decimals == 0:
             raise ValueError(_("Give a whole number."))
         raise ValueError(_("At most %(n)d decimals.", n=indicator.decimals))
-    if number >= Decimal("100000000000"):
-        raise ValueError(_("This figure is too large."))
     return number
 
 
 def parse_figures(raw: dict, indicators: list[Indicator]) -> dict[str, Decimal | None]:
-    """Every indicator's figure, or FigureErrors listing each bad one (nothing is kept then)."""
+    """Every indicator's figure, or a DomainError naming each bad one by its code (nothing is kept then)."""
     by_code = {i.code: i for i in indicators}
     errors, figures = {}, {}
     for code, value in raw.items():
@@ -69,7 +63,7 @@ def parse_figures(raw: dict, indicators: list[Indicator]) -> dict[str, Decimal |
         except ValueError as exc:
             errors[code] = str(exc)
     if errors:
-        raise FigureErrors(errors)
+        raise DomainError(_("Some figures are not valid; nothing was saved."), errors=errors)
     return figures
 
 

@@ -2,54 +2,59 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from core.accounts.permissions import require
 from core.clock import today
-from core.errors import DomainError
+from core.db import get_or_404
 from core.extensions import db
-from core.web.lifecycle import attach_error
+from core.spreadsheets import csv_response
+from core.web.lifecycle import act, submit
 from core.web.pagination import paged
 from modules.observatory.forms import IndicatorForm, PeriodForm, RuleForm, YearForm
 from modules.observatory.models import Indicator, Period, Rule
 from modules.observatory.services import catalog, coordination
 from modules.observatory.views import bp
-from modules.observatory.views.helpers import csv_response
+from modules.observatory.views.helpers import counted, form_status, posted
 
 
 @bp.route("/periods", methods=["GET", "POST"])
 @require("observatory.coordinate")
 def periods():
     form, year_form = PeriodForm(prefix="period"), YearForm(prefix="year")
-    if request.method == "POST" and "period-kind" in request.form and form.validate():
-        try:
-            period = catalog.create_period(form.kind.data, form.year.data, form.number.data, form.due_on.data)
-            db.session.commit()
-            flash(_("Period created."), "success")
-            return redirect(url_for("observatory.period", period_id=period.id))
-        except DomainError as error:
-            attach_error(form, error)
-    if request.method == "POST" and "year-kind" in request.form and year_form.validate():
-        try:
-            created = catalog.create_year(year_form.kind.data, year_form.year.data)
-            db.session.commit()
-            flash(ngettext("%(num)d period created.", "%(num)d periods created.", len(created)), "success")
-            return redirect(url_for("observatory.periods"))
-        except DomainError as error:
-            attach_error(year_form, error)
+    done = None
+    if posted(form, "period-kind"):
+        done = submit(
+            form,
+            lambda: catalog.create_period(form.kind.data, form.year.data, form.number.data, form.due_on.data),
+            _("Period created."),
+            lambda period: url_for("observatory.period", period_id=period.id),
+        )
+    elif posted(year_form, "year-kind"):
+        done = submit(
+            year_form,
+            lambda: len(catalog.create_year(year_form.kind.data, year_form.year.data)),
+            None,
+            counted(
+                url_for("observatory.periods"),
+                lambda n: ngettext("%(num)d period created.", "%(num)d periods created.", n),
+            ),
+        )
+    if done:
+        return done
     page = paged(db.select(Period).order_by(Period.start_on.desc()))
     return render_template(
         "observatory/periods.html", form=form, year_form=year_form, page=page, period_label=catalog.period_label
-    )
+    ), form_status()
 
 
 @bp.route("/periods/<int:period_id>")
 @require("observatory.coordinate")
 def period(period_id):
-    item = db.get_or_404(Period, period_id)
+    item = get_or_404(Period, period_id)
     return render_template(
         "observatory/period.html",
         period=item,
@@ -62,7 +67,7 @@ def period(period_id):
 @bp.route("/periods/<int:period_id>/follow-up.csv")
 @require("observatory.coordinate")
 def period_csv(period_id):
-    item = db.get_or_404(Period, period_id)
+    item = get_or_404(Period, period_id)
     rows = [
         [org.name, report.status if report else "missing", report.submitted_at if report else None]
         for org, report in coordination.follow_up(item)
@@ -75,10 +80,14 @@ def period_csv(period_id):
 @bp.route("/periods/<int:period_id>/remind", methods=["POST"])
 @require("observatory.coordinate")
 def remind(period_id):
-    sent = coordination.remind_now(current_user, period_id)
-    db.session.commit()
-    flash(ngettext("%(num)d structure reminded.", "%(num)d structures reminded.", sent), "success")
-    return redirect(url_for("observatory.period", period_id=period_id))
+    return act(
+        lambda: coordination.remind_now(current_user, period_id),
+        None,
+        counted(
+            url_for("observatory.period", period_id=period_id),
+            lambda n: ngettext("%(num)d structure reminded.", "%(num)d structures reminded.", n),
+        ),
+    )
 
 
 @bp.route("/indicators", methods=["GET", "POST"])
@@ -87,24 +96,25 @@ def indicators():
     form, rule_form = IndicatorForm(prefix="indicator"), RuleForm(prefix="rule")
     choices = [(i.code, catalog.label_of(i)) for i in catalog.active_indicators()]
     rule_form.left.choices = rule_form.right.choices = choices
-    if request.method == "POST" and "rule-message" in request.form and rule_form.validate():
-        try:
-            catalog.create_rule(rule_form.left.data, rule_form.right.data, rule_form.message.data)
-            db.session.commit()
-            flash(_("Rule created."), "success")
-            return redirect(url_for("observatory.indicators"))
-        except DomainError as error:
-            attach_error(rule_form, error)
-    if request.method == "POST" and "indicator-code" in request.form and form.validate():
-        try:
-            catalog.create_indicator(
+    here, done = url_for("observatory.indicators"), None
+    if posted(rule_form, "rule-message"):
+        done = submit(
+            rule_form,
+            lambda: catalog.create_rule(rule_form.left.data, rule_form.right.data, rule_form.message.data),
+            _("Rule created."),
+            here,
+        )
+    elif posted(form, "indicator-code"):
+        done = submit(
+            form,
+            lambda: catalog.create_indicator(
                 form.code.data, form.theme.data, form.label.data, form.unit.data, form.decimals.data, form.stock.data
-            )
-            db.session.commit()
-            flash(_("Indicator created."), "success")
-            return redirect(url_for("observatory.indicators"))
-        except DomainError as error:
-            attach_error(form, error)
+            ),
+            _("Indicator created."),
+            here,
+        )
+    if done:
+        return done
     items = list(db.session.scalars(db.select(Indicator).order_by(Indicator.position, Indicator.id)))
     rules = list(db.session.scalars(db.select(Rule).order_by(Rule.id)))
     return render_template(
@@ -117,37 +127,31 @@ def indicators():
         rule_message=catalog.rule_message,
         themes=catalog.THEMES,
         units=catalog.UNITS,
-    )
+    ), form_status()
 
 
 @bp.route("/indicators/seed", methods=["POST"])
 @require("observatory.coordinate")
 def seed():
-    added = catalog.seed_standard_indicators()
-    db.session.commit()
-    flash(ngettext("%(num)d standard item added.", "%(num)d standard items added.", added), "success")
-    return redirect(url_for("observatory.indicators"))
+    return act(
+        catalog.seed_standard_indicators,
+        None,
+        counted(
+            url_for("observatory.indicators"),
+            lambda n: ngettext("%(num)d standard item added.", "%(num)d standard items added.", n),
+        ),
+    )
 
 
 @bp.route("/rules/<int:rule_id>/active", methods=["POST"])
 @require("observatory.coordinate")
 def toggle_rule(rule_id):
-    try:
-        catalog.set_rule_active(rule_id, request.form.get("active") == "1")
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("observatory.indicators"))
+    active = request.form.get("active") == "1"
+    return act(lambda: catalog.set_rule_active(rule_id, active), None, url_for("observatory.indicators"))
 
 
 @bp.route("/indicators/<int:indicator_id>/active", methods=["POST"])
 @require("observatory.coordinate")
 def toggle_indicator(indicator_id):
-    try:
-        catalog.set_indicator_active(indicator_id, request.form.get("active") == "1")
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("observatory.indicators"))
+    active = request.form.get("active") == "1"
+    return act(lambda: catalog.set_indicator_active(indicator_id, active), None, url_for("observatory.indicators"))

@@ -10,14 +10,17 @@ from core.accounts.models import Organization
 from core.accounts.permissions import has_permission, permitted_org_ids, require
 from core.api import Page
 from core.charts import chart, svg_response
+from core.db import get_or_404
 from core.extensions import db
+from core.spreadsheets import csv_response
+from core.web.forms import query_id
 from core.web.pagination import page_args
 from modules.observatory.services import figures
-from modules.observatory.services.catalog import COLLECTED, UNITS, active_indicators, label_of, period_label
+from modules.observatory.services.catalog import COLLECTED, UNITS, YEARS, active_indicators, label_of, period_label
 from modules.observatory.services.contributions import as_of_sentence
 from modules.observatory.services.summary import yearly_summary
 from modules.observatory.views import bp
-from modules.observatory.views.helpers import chosen_year, csv_response, figure, reader_figure
+from modules.observatory.views.helpers import chosen_year, figure, reader_figure
 
 TABLES = ("indicators", "periods", "structures", "modules")
 
@@ -29,17 +32,19 @@ def _own_structure(user) -> int | None:
 
 
 def _scope() -> tuple[Organization | None, set[int] | None]:
-    """The structure asked for (``org``), or the region; 404 for a structure one may not see."""
-    org_id = request.args.get("org", type=int)
-    if org_id is None:
-        if has_permission(current_user, "observatory.region"):
-            return None, None
+    """The structure asked for (``org``), or the region; 404 for a structure one may not see, or
+    for an ``org`` that cannot be an id."""
+    if "org" in request.args:
+        org_id = query_id("org")
+    elif has_permission(current_user, "observatory.region"):
+        return None, None
+    else:
         org_id = _own_structure(current_user)
         if org_id is None:
             abort(403)
-    if not has_permission(current_user, "observatory.view", org_id):
+    if org_id is None or not has_permission(current_user, "observatory.view", org_id):
         abort(404)
-    org = db.get_or_404(Organization, org_id)
+    org = get_or_404(Organization, org_id)
     return org, {org.id}
 
 
@@ -209,7 +214,7 @@ def export(table):
 @bp.route("/region/summary-<int:year>.pdf")
 @require("observatory.region")
 def summary_pdf(year):
-    if not 2000 <= year <= 2100:
+    if year not in YEARS:
         abort(404)
     response = Response(yearly_summary(year), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="observatory-{year}.pdf"'

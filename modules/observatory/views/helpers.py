@@ -1,25 +1,44 @@
-"""Small helpers shared by the observatory's views: year choice, CSV tables, figures display."""
+"""Small helpers shared by the observatory's views: year choice, forms, figures display."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Callable
 from decimal import Decimal
 from functools import partial
 
-from flask import Response, request
+from flask import flash, request
 from flask_babel import get_locale
 
-from core.clock import today
 from modules.observatory.services import figures
+from modules.observatory.services.catalog import YEARS
 
 
 def chosen_year() -> int:
-    try:
-        year = int(request.args.get("year", ""))
-    except ValueError:
-        return figures.default_year()
-    return year if 2000 <= year <= 2100 else today().year
+    """The year asked for; the dashboards' default one when it is absent, malformed or out of range
+    (a link typed by hand shows a page rather than an error)."""
+    year = request.args.get("year", type=int)
+    return year if year in YEARS else figures.default_year()
+
+
+def posted(form, marker: str) -> bool:
+    """Several forms share a page: ``form`` is the one posted when its ``marker`` field came in."""
+    return request.method == "POST" and marker in request.form and form.validate()
+
+
+def form_status() -> int:
+    """The status of a page with forms: after a POST it is shown again only because of a refusal."""
+    return 422 if request.method == "POST" else 200
+
+
+def counted(url: str, message: Callable[[int], str]) -> Callable[[int], str]:
+    """The ``then`` of ``act``/``submit`` for an action returning a count: the success message
+    needs that count, known only once the action has run."""
+
+    def then(count: int) -> str:
+        flash(message(count), "success")
+        return url
+
+    return then
 
 
 def number(value, decimals: int | None = None) -> str:
@@ -49,14 +68,3 @@ def reader_figure():
     """``figure`` with the reader's language looked up once: a page of a national network has
     thousands of figures, and each lookup goes through Flask-Babel's context."""
     return partial(figure, french=str(get_locale()) == "fr")
-
-
-def csv_response(filename: str, header: list[str], rows: list[list]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([number(cell) if isinstance(cell, Decimal) else ("" if cell is None else cell) for cell in row])
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

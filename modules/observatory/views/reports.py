@@ -8,16 +8,17 @@ from flask_login import current_user
 
 from core.accounts.models import Organization
 from core.accounts.permissions import has_permission, permitted_org_ids, require
-from core.errors import DomainError, NotFound
+from core.db import get_or_404
 from core.extensions import db
-from core.web.lifecycle import attach_error
+from core.spreadsheets import csv_response
+from core.web.lifecycle import act, submit
 from core.web.pagination import paged
 from modules.observatory.forms import PREFIX, ConsentForm, CorrectionBase, ImportForm, ReturnForm, figures_form
 from modules.observatory.models import Period, Report
 from modules.observatory.services import coordination, csvimport, reports
 from modules.observatory.services.catalog import THEMES, UNITS, active_indicators, label_of, period_label
 from modules.observatory.views import bp
-from modules.observatory.views.helpers import csv_response, figure, number
+from modules.observatory.views.helpers import figure, form_status, number
 
 CONTEXT = {
     "period_label": period_label,
@@ -27,14 +28,6 @@ CONTEXT = {
     "themes": THEMES,
     "units": UNITS,
 }
-
-
-def _show_errors(form, error: DomainError) -> None:
-    """Each refused figure under its own field, the summary at the top (attach_error flashes it)."""
-    attach_error(form, error)
-    for code, message in getattr(error, "errors", {}).items():
-        if PREFIX + code in form:
-            form[PREFIX + code].errors = list(form[PREFIX + code].errors) + [message]
 
 
 def _typed(figures: dict, indicators) -> dict[str, str]:
@@ -72,8 +65,8 @@ def index():
 def edit_report(org_id, period_id):
     if not has_permission(current_user, "observatory.view", org_id):
         abort(404)
-    period = db.get_or_404(Period, period_id)
-    org = db.get_or_404(Organization, org_id)
+    period = get_or_404(Period, period_id)
+    org = get_or_404(Organization, org_id)
     existing = db.session.scalar(db.select(Report).filter_by(organization_id=org_id, period_id=period_id))
     if existing is not None and existing.status not in reports.EDITABLE:
         return redirect(url_for("observatory.report", report_id=existing.id))
@@ -81,18 +74,15 @@ def edit_report(org_id, period_id):
     current = reports.figures_of(existing)
     form = figures_form(indicators, data=_typed(current, indicators))
     if form.validate_on_submit():
-        try:
-            report = reports.open_report(current_user, org_id, period_id)
-            reports.save_draft(current_user, report.id, form.figures(indicators))
-            if request.form.get("action") == "submit":
-                reports.submit(current_user, report.id)
-                flash(_("Report submitted to the coordination."), "success")
-            else:
-                flash(_("Draft saved."), "success")
-            db.session.commit()
-            return redirect(url_for("observatory.report", report_id=report.id))
-        except DomainError as error:
-            _show_errors(form, error)
+        submitting = request.form.get("action") == "submit"
+        done = submit(
+            form,
+            lambda: reports.fill(current_user, org_id, period_id, form.figures(indicators), submitting),
+            _("Report submitted to the coordination.") if submitting else _("Draft saved."),
+            lambda report: url_for("observatory.report", report_id=report.id),
+        )
+        if done:
+            return done
     previous = reports.previous_figures(existing or Report(organization_id=org_id, period=period))
     return render_template(
         "observatory/edit.html",
@@ -103,7 +93,7 @@ def edit_report(org_id, period_id):
         indicators=indicators,
         previous=previous,
         **CONTEXT,
-    )
+    ), form_status()
 
 
 @bp.route("/reports/<int:report_id>")
@@ -122,30 +112,23 @@ def report(report_id):
     )
 
 
-def _act(report_id, action, message):
-    try:
-        action()
-        db.session.commit()
-        flash(message, "success")
-    except NotFound:
-        raise  # someone else's report: the same 404 as any unknown id
-    except DomainError as error:
-        db.session.rollback()
-        for text in [error.message, *getattr(error, "errors", {}).values()]:
-            flash(text, "danger")
-    return redirect(url_for("observatory.report", report_id=report_id))
+def _transition(report_id, action, message):
+    """A button on the report's page; a refusal is flashed there too."""
+    return act(action, message, url_for("observatory.report", report_id=report_id))
 
 
-@bp.route("/reports/<int:report_id>/submit", methods=["POST"])
+@bp.route("/reports/<int:report_id>/submit", methods=["POST"], endpoint="submit")
 @require("observatory.report")
-def submit(report_id):
-    return _act(report_id, lambda: reports.submit(current_user, report_id), _("Report submitted to the coordination."))
+def submit_report(report_id):
+    return _transition(
+        report_id, lambda: reports.submit(current_user, report_id), _("Report submitted to the coordination.")
+    )
 
 
 @bp.route("/reports/<int:report_id>/validate", methods=["POST"])
 @require("observatory.coordinate")
 def validate(report_id):
-    return _act(report_id, lambda: reports.validate(current_user, report_id), _("Report validated."))
+    return _transition(report_id, lambda: reports.validate(current_user, report_id), _("Report validated."))
 
 
 @bp.route("/reports/<int:report_id>/return", methods=["POST"])
@@ -153,7 +136,7 @@ def validate(report_id):
 def return_report(report_id):
     form = ReturnForm()
     comment = form.comment.data if form.validate_on_submit() else ""
-    return _act(
+    return _transition(
         report_id,
         lambda: reports.return_report(current_user, report_id, comment),
         _("Report returned to the structure."),
@@ -167,14 +150,16 @@ def correct(report_id):
     indicators = active_indicators()
     form = figures_form(indicators, CorrectionBase, data=_typed(reports.figures_of(item), indicators))
     if form.validate_on_submit():
-        try:
-            reports.correct(current_user, report_id, form.figures(indicators), form.reason.data)
-            db.session.commit()
-            flash(_("Correction recorded."), "success")
-            return redirect(url_for("observatory.report", report_id=report_id))
-        except DomainError as error:
-            _show_errors(form, error)
-    return render_template("observatory/correct.html", form=form, report=item, indicators=indicators, **CONTEXT)
+        done = submit(
+            form,
+            lambda: reports.correct(current_user, report_id, form.figures(indicators), form.reason.data),
+            _("Correction recorded."),
+            url_for("observatory.report", report_id=report_id),
+        )
+        if done:
+            return done
+    page = render_template("observatory/correct.html", form=form, report=item, indicators=indicators, **CONTEXT)
+    return page, form_status()
 
 
 @bp.route("/reports/<int:report_id>/import", methods=["GET", "POST"])
@@ -185,15 +170,11 @@ def import_csv(report_id):
     if form.validate_on_submit():
         confirm = request.form.get("action") == "confirm"
         data = form.content.data if confirm else (form.file.data.read() if form.file.data else b"")
-        try:
-            item, preview = csvimport.import_figures(current_user, report_id, data, confirm)
-            if confirm and preview.ok:
-                db.session.commit()
-                flash(_("Figures imported into the draft."), "success")
-                return redirect(url_for("observatory.report", report_id=report_id))
-            form.content.data = data if isinstance(data, str) else csvimport.decode(data)
-        except DomainError as error:
-            attach_error(form, error)
+        item, preview = csvimport.import_figures(current_user, report_id, data, confirm)
+        if confirm and preview.ok:
+            flash(_("Figures imported into the draft."), "success")
+            return redirect(url_for("observatory.report", report_id=report_id))
+        form.content.data = preview.text
     return render_template("observatory/import.html", form=form, report=item, preview=preview, **CONTEXT)
 
 
@@ -215,8 +196,12 @@ def consent():
         abort(404)
     form = ConsentForm(data={"consent": coordination.consent_of(org.id)})
     if form.validate_on_submit():
-        coordination.set_consent(current_user, org.id, form.consent.data)
-        db.session.commit()
-        flash(_("Your choice is recorded."), "success")
-        return redirect(url_for("observatory.consent", org=org.id))
-    return render_template("observatory/consent.html", form=form, org=org, orgs=orgs)
+        done = submit(
+            form,
+            lambda: coordination.set_consent(current_user, org.id, form.consent.data),
+            _("Your choice is recorded."),
+            url_for("observatory.consent", org=org.id),
+        )
+        if done:
+            return done
+    return render_template("observatory/consent.html", form=form, org=org, orgs=orgs), form_status()
