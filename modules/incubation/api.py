@@ -10,10 +10,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from core.accounts.permissions import require
-from core.api import Id, PageArgs, page_of, paginate
+from core.api import AwareDateTime, Id, PageArgs, page_of, paginate
 from core.extensions import db
 from modules.incubation.models import LEARNINGS, PLACEMENT_KINDS, HostSite, Project, Stage, Track
-from modules.incubation.services import hosting, projects, reports, tracks
+from modules.incubation.services import hosting, projects, reports, tracks, visits
 from modules.incubation.services.access import get_project, visible_projects
 
 blp = Blueprint(
@@ -59,7 +59,7 @@ class ProjectSchema(ma.Schema):
     track_id = ma.fields.Integer(allow_none=True)
     stage_id = ma.fields.Integer(allow_none=True)
     review_note = ma.fields.String()
-    last_activity_at = ma.fields.DateTime()
+    last_activity_at = AwareDateTime()
 
 
 class ApplicationSchema(ma.Schema):
@@ -84,8 +84,8 @@ class ProjectMilestoneSchema(ma.Schema):
     name = ma.fields.String(attribute="milestone.name")
     status = ma.fields.String()
     target_date = ma.fields.Date()
-    submitted_at = ma.fields.DateTime(allow_none=True)
-    validated_at = ma.fields.DateTime(allow_none=True)
+    submitted_at = AwareDateTime(allow_none=True)
+    validated_at = AwareDateTime(allow_none=True)
     comment = ma.fields.String()
 
 
@@ -170,7 +170,6 @@ def create_track(data):
         stage = tracks.add_stage(current_user, track, stage_data["name"])
         for m in stage_data["milestones"]:
             tracks.add_milestone(current_user, stage, m["name"], m["deliverables"], m["target_days"])
-    db.session.commit()
     return track
 
 
@@ -196,7 +195,6 @@ def get_one_project(project_id):
 def apply(data, project_id):
     project = get_project(current_user, project_id, lock=True)
     projects.apply(current_user, project, data["track_id"], data["motivation"])
-    db.session.commit()
     return project
 
 
@@ -207,7 +205,6 @@ def apply(data, project_id):
 def review(data, project_id):
     project = get_project(current_user, project_id, lock=True)
     projects.review(current_user, project, data["decision"], data["note"])
-    db.session.commit()
     return project
 
 
@@ -226,7 +223,6 @@ def review_milestone(data, project_id, pm_id):
     project = get_project(current_user, project_id, lock=True)
     pm = tracks.get_project_milestone(project, pm_id)
     tracks.review_milestone(current_user, project, pm, data["decision"], data["comment"])
-    db.session.commit()
     return pm
 
 
@@ -269,7 +265,6 @@ def request_placement(data):
         message=data["message"],
         holder_id=data["holder_id"],
     )
-    db.session.commit()
     return placement
 
 
@@ -280,7 +275,6 @@ def request_placement(data):
 def decide(data, placement_id):
     placement = hosting.get_placement(current_user, placement_id, lock=True)
     hosting.decide_placement(current_user, placement, data["accept"], data["note"])
-    db.session.commit()
     return placement
 
 
@@ -289,7 +283,7 @@ def decide(data, placement_id):
 @blp.response(200, page_of(VisitSchema))
 @require()
 def list_visits(args):
-    return paginate(hosting.visits_stmt(current_user), args["page"], args["per_page"])
+    return paginate(visits.visits_stmt(current_user), args["page"], args["per_page"])
 
 
 @blp.route("/visits", methods=["POST"])
@@ -297,6 +291,4 @@ def list_visits(args):
 @blp.response(201, VisitSchema)
 @require()
 def record_visit(data):
-    visit = hosting.record_visit(current_user, **{k: v for k, v in data.items()})
-    db.session.commit()
-    return visit
+    return visits.record_visit(current_user, **data)

@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    IntegerField,
     MultipleFileField,
     PasswordField,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
+from core.web.forms import IntegerField
 from modules.incubation.views.labels import LEARNING_LABELS, PLACEMENT_KIND
 
 TEXT = [Optional(), Length(max=5000)]

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
-
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 
-from core.hookspecs import CalendarEvent, Indicator, MenuItem, ScheduledJob, Widget, hookimpl
+from core.hookspecs import CalendarEvent, MenuItem, ScheduledJob, Widget, hookimpl
 
 
 @hookimpl
@@ -30,17 +27,10 @@ def erp_dashboard_widgets(user):
 
 
 @hookimpl
-def erp_calendar_events(user, start, end) -> list[CalendarEvent]:
-    from core.clock import PARIS
-    from core.extensions import db
-    from modules.incubation.models import Placement
-    from modules.incubation.services.hosting import placement_event, placements_stmt
+def erp_calendar_events(user, start, end, limit) -> list[CalendarEvent]:
+    from modules.incubation.services.hosting import calendar_events
 
-    first, last = start.astimezone(PARIS).date(), end.astimezone(PARIS).date()
-    stmt = placements_stmt(user).where(
-        Placement.status == "accepted", Placement.start_date <= last, Placement.end_date >= first - timedelta(days=1)
-    )
-    return [placement_event(p) for p in db.session.scalars(stmt)]
+    return calendar_events(user, start, end, limit)
 
 
 @hookimpl
@@ -52,16 +42,6 @@ def erp_scheduled_jobs():
 
 @hookimpl
 def erp_observatory_indicators(start, end, organization_ids):
-    from modules.incubation.services.reports import indicators
+    from modules.incubation.services.reports import observatory_indicators
 
-    figures = indicators(start, end, organization_ids)
-    labels = {
-        "projects": (_l("Projects accompanied"), "projects"),
-        "placement_days": (_l("Immersion days hosted (person-days)"), "days"),
-        "visits": (_l("Holder visits hosted"), "people"),
-        "authority_visits": (_l("Visits by local authorities"), "visits"),
-    }
-    return [
-        Indicator(f"incubation.{code}", label, unit, {k: Decimal(v) for k, v in figures[code].items()})
-        for code, (label, unit) in labels.items()
-    ]
+    return observatory_indicators(start, end, organization_ids)

@@ -14,7 +14,7 @@ from core.clock import today
 from core.db import utcnow
 from core.extensions import db
 from modules.incubation.models import Coach, HostPeriod, JournalEntry, Project
-from modules.incubation.services import hosting, tracks
+from modules.incubation.services import hosting, tracks, visits
 from tests.builders import person
 
 
@@ -100,7 +100,7 @@ def add(net, unit) -> None:
     tracks.add_milestone(net.admin, own.track.stages[0], f"Jalon commun {i}", "", 10 + i)
     other = tracks.create_track(net.admin, f"Parcours {i}", "")
     tracks.add_milestone(net.admin, tracks.add_stage(net.admin, other, f"Étape {i}"), f"Jalon {i}", "", 30)
-    hosting.record_visit(
+    visits.record_visit(
         net.admin,
         authority=f"Commune {i}",
         visitors="Le maire",

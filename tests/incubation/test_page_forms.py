@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.extensions import db
 from modules.incubation.models import Coach, Placement, ProjectMilestone
-from modules.incubation.services import hosting, tracks
+from modules.incubation.services import hosting, tracks, visits
 from tests.incubation.conftest import day, pdf_file
 
 
@@ -70,7 +70,7 @@ def test_coaches_are_chosen_among_the_network_not_among_holders(world, client, l
 
 def test_placements_and_visits_are_searchable(world, client, login_as):
     request_immersion(world)
-    hosting.record_visit(
+    visits.record_visit(
         world.admin,
         authority="Ville de Vierzon",
         visitors="",

@@ -72,7 +72,7 @@ def test_sign_up_confirm_then_apply(world, client, login_as):
 )
 def test_sign_up_bad_input_writes_nothing(world, client, change, field_words):
     response = client.post("/incubation/signup", data={**SIGNUP, **change})
-    assert response.status_code == 200
+    assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "is-invalid" in page
     assert db.session.scalar(db.select(User).where(User.email == "amina@projet.example")) is None
@@ -153,3 +153,16 @@ def test_only_the_coordinator_assigns_coaches_and_holders_cannot_coach(world):
         projects.assign_coach(world.admin, world.project, world.coach.id)
     projects.assign_coach(world.admin, world.project, world.outsider.id)
     assert {c.user_id for c in world.project.coaches} == {world.coach.id, world.outsider.id}
+
+
+def test_sign_ups_from_one_address_are_throttled(make_app, erp_modules):
+    """Each sign-up sends a mail: counted per address like a password reset, shared by every worker."""
+    app = make_app(erp_modules, LOGIN_THROTTLE_ENABLED=True, LOGIN_LIMITS="2 per minute")
+    client = app.test_client()
+    codes = [
+        client.post("/incubation/signup", data={**SIGNUP, "email": f"holder{n}@projet.example"}).status_code
+        for n in range(3)
+    ]
+    assert codes[2] == 429 and 429 not in codes[:2]
+    with app.app_context():
+        assert db.session.scalar(db.select(User).where(User.email == "holder2@projet.example")) is None

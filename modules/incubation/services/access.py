@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from core.accounts.models import Membership
 from core.accounts.permissions import has_permission
 from core.accounts.roles import PROJECT_HOLDER
-from core.db import valid_id
+from core.db import get_or_404, locked
 from core.errors import NotFound
 from core.extensions import db
 from modules.incubation.models import Coach, Project
@@ -53,14 +53,11 @@ def visible_projects(user):
 
 
 def get_project(user, project_id: int, lock: bool = False) -> Project:
-    if not valid_id(project_id):
-        raise NotFound(_("Unknown project."))
-    stmt = db.select(Project).where(Project.id == project_id)
-    if lock:
-        stmt = stmt.with_for_update(of=Project)
-    project = db.session.scalar(stmt)
-    if project is None or not can_see(user, project):
-        raise NotFound(_("Unknown project."))
+    """The project, locked for the writes of this transaction when asked; one that the user may
+    not see answers exactly like an absent one."""
+    project = locked(Project, project_id) if lock else get_or_404(Project, project_id)
+    if not can_see(user, project):
+        raise NotFound(_("Not found."))
     return project
 
 

@@ -15,28 +15,36 @@ from core import audit, mail
 from core.accounts.models import User
 from core.accounts.permissions import PermissionDenied, has_permission, scope
 from core.calendar import to_ics
-from core.clock import today
-from core.db import utcnow, valid_id
+from core.clock import PARIS, check_horizon, today
+from core.db import get_or_404, locked, utcnow, valid_id
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
-from core.web.urls import public_url
+from core.hookspecs import CalendarEvent
+from core.web.urls import path_for, public_url
 from modules.incubation.models import (
     ACTIVE_PLACEMENT,
     LEARNINGS,
     PLACEMENT_KINDS,
-    AuthorityVisit,
     HostPeriod,
     HostSite,
     Placement,
     Project,
 )
-from modules.incubation.services.access import MANAGE, get_project, holders_of, is_coach, is_coordinator, is_holder
+from modules.incubation.services.access import (
+    get_project,
+    holders_of,
+    is_coach,
+    is_coordinator,
+    is_holder,
+    visible_projects,
+)
 
 HOST = "incubation.host"
 MAX_IMMERSION_DAYS = 31
+HORIZON_YEARS = 2  # hosting is planned at most this far ahead: a later year is a typo
 
 
-def _required(value: str | None, field: str, limit: int) -> str:
+def required(value: str | None, field: str, limit: int) -> str:
     value = (value or "").strip()
     if not value:
         raise DomainError(_("This field is required."), field)
@@ -55,15 +63,7 @@ def managed_sites_stmt(user):
 
 
 def get_site(site_id: int, lock: bool = False) -> HostSite:
-    if not valid_id(site_id):
-        raise NotFound(_("Unknown host site."))
-    stmt = db.select(HostSite).where(HostSite.id == site_id)
-    if lock:
-        stmt = stmt.with_for_update(of=HostSite)
-    site = db.session.scalar(stmt)
-    if site is None:
-        raise NotFound(_("Unknown host site."))
-    return site
+    return locked(HostSite, site_id) if lock else get_or_404(HostSite, site_id)
 
 
 def can_manage_site(user, site: HostSite) -> bool:
@@ -97,7 +97,7 @@ def save_site(
         raise DomainError(_("The referent must belong to the host organization."), "referent_id")
     site = site or HostSite()
     site.organization_id, site.referent_id, site.capacity, site.active = organization_id, referent.id, capacity, active
-    site.name, site.address = _required(name, "name", 200), _required(address, "address", 300)
+    site.name, site.address = required(name, "name", 200), required(address, "address", 300)
     site.learnings = ",".join(item for item in LEARNINGS if item in (learnings or []))
     site.description = (description or "").strip()[:5000]
     db.session.add(site)
@@ -115,6 +115,8 @@ def add_period(user, site: HostSite, start: date | None, end: date | None) -> Ho
         raise DomainError(_("The end must not be before the start."), "end_date")
     if end < today():
         raise DomainError(_("This period is already over."), "end_date")
+    check_horizon(start, HORIZON_YEARS, "start_date")
+    check_horizon(end, HORIZON_YEARS, "end_date")
     period = HostPeriod(host_site_id=site.id, start_date=start, end_date=end)
     site.periods.append(period)
     db.session.flush()
@@ -147,6 +149,7 @@ def _check_dates(site: HostSite, kind: str, start: date | None, end: date | None
         raise DomainError(_("The end must not be before the start."), "end_date")
     if start <= today():
         raise DomainError(_("A placement is requested at least one day ahead."), "start_date")
+    check_horizon(start, HORIZON_YEARS, "start_date")
     if (end - start).days + 1 > MAX_IMMERSION_DAYS:
         raise DomainError(_("An immersion lasts at most %(n)d days.", n=MAX_IMMERSION_DAYS), "end_date")
     outside = [d for d in _days(start, end) if not any(p.start_date <= d <= p.end_date for p in site.periods)]
@@ -253,14 +256,10 @@ def _check_capacity(site: HostSite, start: date, end: date, people: int) -> None
 
 
 def get_placement(user, placement_id: int, lock: bool = False) -> Placement:
-    if not valid_id(placement_id):
-        raise NotFound(_("Unknown placement."))
-    stmt = db.select(Placement).where(Placement.id == placement_id)
-    if lock:
-        stmt = stmt.with_for_update(of=Placement)
-    placement = db.session.scalar(stmt)
-    if placement is None or not can_see_placement(user, placement):
-        raise NotFound(_("Unknown placement."))
+    """A placement the user may not see answers exactly like an absent one."""
+    placement = locked(Placement, placement_id) if lock else get_or_404(Placement, placement_id)
+    if not can_see_placement(user, placement):
+        raise NotFound(_("Not found."))
     return placement
 
 
@@ -280,8 +279,6 @@ def can_see_placement(user, placement: Placement) -> bool:
 
 def placements_stmt(user):
     """Placements a person is concerned by: as referent or host manager, holder, coach, coordinator."""
-    from modules.incubation.services.access import visible_projects
-
     stmt = db.select(Placement).order_by(Placement.start_date.desc(), Placement.id.desc())
     if is_coordinator(user):
         return stmt
@@ -343,14 +340,31 @@ def write_report(user, placement: Placement, report: str) -> None:
         raise Conflict(_("Only an accepted placement gets a report."))
     if placement.end_date > today():
         raise DomainError(_("The report is written once the placement is over."), "report")
-    placement.report = _required(report, "report", 5000)
+    placement.report = required(report, "report", 5000)
     placement.project.last_activity_at = utcnow()
     audit.record("incubation.placement.report", "incubation_placement", placement.id)
 
 
-def placement_event(placement: Placement):
-    from core.hookspecs import CalendarEvent
+def calendar_events(user, start, end, limit: int | None = None) -> list[CalendarEvent]:
+    """The accepted placements a person is concerned by that meet [start, end) (aware datetimes),
+    the earliest ``limit`` of them when given; an event ends the day after its last day, hence the
+    day of margin."""
+    first, last = start.astimezone(PARIS).date(), end.astimezone(PARIS).date()
+    stmt = (
+        placements_stmt(user)
+        .where(
+            Placement.status == "accepted",
+            Placement.start_date <= last,
+            Placement.end_date >= first - timedelta(days=1),
+        )
+        .order_by(None)
+        .order_by(Placement.start_date, Placement.id)
+        .limit(limit)
+    )
+    return [placement_event(p) for p in db.session.scalars(stmt)]
 
+
+def placement_event(placement: Placement) -> CalendarEvent:
     kind = _("Visit") if placement.kind == "visit" else _("Immersion")
     return CalendarEvent(
         uid=f"incubation-placement-{placement.id}",
@@ -358,54 +372,7 @@ def placement_event(placement: Placement):
         start=placement.start_date,
         end=placement.end_date + timedelta(days=1),
         module="incubation",
-        url=f"/incubation/placements/{placement.id}",
+        url=path_for("incubation.placement", placement_id=placement.id),
         location=placement.host_site.address,
         description=placement.project.name,
     )
-
-
-def record_visit(
-    user, *, authority, visitors, visited_on: date | None, place, notes="", project_id=None, host_site_id=None
-) -> AuthorityVisit:
-    project = get_project(user, project_id) if project_id is not None else None
-    site = get_site(host_site_id) if host_site_id is not None else None
-    allowed = (
-        is_coordinator(user)
-        or (project is not None and is_coach(user, project))
-        or (site is not None and can_manage_site(user, site))
-    )
-    if not allowed and project is None and site is None:
-        raise DomainError(_("Choose the project or the host site visited."), "project_id")
-    if not allowed:
-        raise PermissionDenied(MANAGE)
-    if visited_on is None:
-        raise DomainError(_("Give the date of the visit."), "visited_on")
-    if visited_on > today():
-        raise DomainError(_("The date cannot be in the future."), "visited_on")
-    visit = AuthorityVisit(
-        project_id=project.id if project else None,
-        host_site_id=site.id if site else None,
-        authority=_required(authority, "authority", 200),
-        visitors=(visitors or "").strip()[:300],
-        visited_on=visited_on,
-        place=_required(place or (site.address if site else ""), "place", 300),
-        notes=(notes or "").strip()[:5000],
-        recorded_by_id=user.id,
-    )
-    db.session.add(visit)
-    if project is not None:
-        project.last_activity_at = utcnow()
-    db.session.flush()
-    audit.record("incubation.visit.record", "incubation_authority_visit", visit.id)
-    return visit
-
-
-def visits_stmt(user):
-    from modules.incubation.services.access import visible_projects
-
-    stmt = db.select(AuthorityVisit).order_by(AuthorityVisit.visited_on.desc(), AuthorityVisit.id.desc())
-    if is_coordinator(user):
-        return stmt
-    project_ids = visible_projects(user).with_only_columns(Project.id)
-    site_ids = managed_sites_stmt(user).with_only_columns(HostSite.id).order_by(None)
-    return stmt.where(db.or_(AuthorityVisit.project_id.in_(project_ids), AuthorityVisit.host_site_id.in_(site_ids)))

@@ -12,7 +12,7 @@ from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.permissions import PermissionDenied, check
 from core.accounts.roles import PROJECT_HOLDER
-from core.clock import today
+from core.clock import check_horizon, today
 from core.db import utcnow, valid_id
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
@@ -22,6 +22,7 @@ from modules.incubation.services.tracks import open_stage
 
 CONFIRM_PURPOSE = "confirm-email"
 TEXT_LIMIT = 5000
+JOURNAL_YEARS = 2  # only the lower bound matters for a past date: year 0001 is a typo
 
 
 def _text(value: str | None, field: str, limit: int = TEXT_LIMIT, required: bool = False) -> str:
@@ -173,6 +174,7 @@ def write_journal(user, project: Project, body: str, written_on: date | None) ->
     written_on = written_on or today()
     if written_on > today():
         raise DomainError(_("The date cannot be in the future."), "written_on")
+    check_horizon(written_on, JOURNAL_YEARS, "written_on")
     entry = JournalEntry(
         project_id=project.id, author_id=user.id, written_on=written_on, body=_text(body, "body", required=True)
     )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from core.accounts.permissions import check
 from core.clock import PARIS, day_start, today
 from core.extensions import db
+from core.hookspecs import Indicator
 from modules.incubation.models import (
     AuthorityVisit,
     HostSite,
@@ -22,6 +25,14 @@ from modules.incubation.models import (
     Track,
 )
 from modules.incubation.services.access import MANAGE, can_mentor
+
+# code -> (label, unit) of the figures given to the observatory, labels kept in their source text
+INDICATORS = {
+    "projects": (_l("Projects accompanied"), "projects"),
+    "placement_days": (_l("Immersion days hosted (person-days)"), "days"),
+    "visits": (_l("Holder visits hosted"), "people"),
+    "authority_visits": (_l("Visits by local authorities"), "visits"),
+}
 
 
 @dataclass(frozen=True)
@@ -191,3 +202,11 @@ def indicators(start: date, end: date, organization_ids: set[int] | None = None)
         "visits": visits,
         "authority_visits": authority,
     }
+
+
+def observatory_indicators(start: date, end: date, organization_ids: set[int] | None) -> list[Indicator]:
+    figures = indicators(start, end, organization_ids)
+    return [
+        Indicator(f"incubation.{code}", label, unit, {org: Decimal(n) for org, n in figures[code].items()})
+        for code, (label, unit) in INDICATORS.items()
+    ]

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from core import audit, mail, uploads
 from core.accounts.permissions import PermissionDenied, check
 from core.clock import today
-from core.db import utcnow, valid_id
+from core.db import get_or_404, utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from modules.incubation.models import Document, Milestone, Project, ProjectMilestone, Stage, Track
@@ -66,10 +66,14 @@ def add_milestone(user, stage: Stage, name: str, deliverables: str, target_days)
 
 
 def get_track(track_id: int) -> Track:
-    track = db.session.get(Track, track_id) if valid_id(track_id) else None
-    if track is None:
-        raise NotFound(_("Unknown track."))
-    return track
+    return get_or_404(Track, track_id)
+
+
+def get_stage(track_id: int, stage_id: int) -> Stage:
+    stage = get_or_404(Stage, stage_id)
+    if stage.track_id != track_id:
+        raise NotFound(_("Not found."))
+    return stage
 
 
 def open_stage(project: Project, stage: Stage, start: date) -> None:
@@ -95,9 +99,9 @@ def project_milestones(project: Project) -> list[ProjectMilestone]:
 
 
 def get_project_milestone(project: Project, pm_id: int) -> ProjectMilestone:
-    pm = db.session.get(ProjectMilestone, pm_id) if valid_id(pm_id) else None
-    if pm is None or pm.project_id != project.id:
-        raise NotFound(_("Unknown milestone."))
+    pm = get_or_404(ProjectMilestone, pm_id)
+    if pm.project_id != project.id:
+        raise NotFound(_("Not found."))
     return pm
 
 
@@ -183,10 +187,7 @@ def _advance(project: Project) -> None:
 
 
 def get_document(user, document_id: int) -> Document:
-    document = db.session.get(Document, document_id) if valid_id(document_id) else None
-    if document is None:
-        raise NotFound(_("Unknown document."))
-    project = db.session.get(Project, document.project_milestone.project_id)
-    if not can_see(user, project):
-        raise NotFound(_("Unknown document."))
+    document = get_or_404(Document, document_id)
+    if not can_see(user, db.session.get(Project, document.project_milestone.project_id)):
+        raise NotFound(_("Not found."))
     return document

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.accounts.directory import organization_choices
 from core.accounts.models import Membership, Organization, User
 from core.accounts.permissions import PermissionDenied, permitted_org_ids, require
 from core.calendar import to_ics
 from core.errors import DomainError
 from core.extensions import db
-from core.web.lifecycle import attach_error
+from core.web.forms import query_id
+from core.web.lifecycle import act, submit
 from core.web.pagination import matching, paged, search_term
 from core.web.urls import public_url
 from modules.incubation.forms import DecisionForm, PeriodForm, PlacementForm, ReportForm, SiteForm, VisitForm
 from modules.incubation.models import AuthorityVisit, HostSite, Placement, Project
 from modules.incubation.services import hosting as service
+from modules.incubation.services import visits as visit_service
 from modules.incubation.services.access import is_coordinator, visible_projects
 from modules.incubation.views import bp
 
@@ -40,11 +43,7 @@ def sites():
 
 def _site_form(site: HostSite | None) -> SiteForm:
     form = SiteForm(obj=site)
-    orgs = permitted_org_ids(current_user, service.HOST)
-    stmt = db.select(Organization).where(Organization.kind == "member").order_by(Organization.name)
-    if orgs is not None:
-        stmt = stmt.where(Organization.id.in_(orgs or [-1]))
-    form.organization_id.choices = [(o.id, o.name) for o in db.session.scalars(stmt)]
+    form.organization_id.choices = organization_choices(current_user, service.HOST, kinds=["member"])
     org_ids = [o for o, _n in form.organization_id.choices]
     form.referent_id.choices = [
         (u.id, f"{u.name} ({u.email})")
@@ -79,8 +78,9 @@ def edit_site(site_id: int):
 def _edit_site(site: HostSite | None):
     form = _site_form(site)
     if form.validate_on_submit():
-        try:
-            saved = service.save_site(
+        done = submit(
+            form,
+            lambda: service.save_site(
                 current_user,
                 site,
                 organization_id=form.organization_id.data,
@@ -91,12 +91,12 @@ def _edit_site(site: HostSite | None):
                 description=form.description.data,
                 referent_id=form.referent_id.data,
                 active=form.active.data,
-            )
-            db.session.commit()
-            flash(_("The hosting offer is saved."), "success")
-            return redirect(url_for("incubation.site", site_id=saved.id))
-        except DomainError as error:
-            attach_error(form, error)
+            ),
+            _("The hosting offer is saved."),
+            lambda saved: url_for("incubation.site", site_id=saved.id),
+        )
+        if done:
+            return done
     title = _("New host site") if site is None else _("Edit %(name)s", name=site.name)
     return render_template(
         "incubation/form_page.html", form=form, title=title, back=url_for("incubation.sites")
@@ -111,14 +111,15 @@ def site(site_id: int):
     manage = service.can_manage_site(current_user, site)
     status = 200
     if manage and form.validate_on_submit():
-        try:
-            service.add_period(current_user, site, form.start_date.data, form.end_date.data)
-            db.session.commit()
-            flash(_("The period is added."), "success")
-            return redirect(url_for("incubation.site", site_id=site_id))
-        except DomainError as error:
-            attach_error(form, error)
-            site = service.get_site(site_id)
+        done = submit(
+            form,
+            lambda: service.add_period(current_user, site, form.start_date.data, form.end_date.data),
+            _("The period is added."),
+            url_for("incubation.site", site_id=site_id),
+        )
+        if done:
+            return done
+        site = service.get_site(site_id)
     if request.method == "POST":
         status = 422
     return render_template("incubation/site.html", site=site, form=form, manage=manage), status
@@ -127,10 +128,11 @@ def site(site_id: int):
 @bp.route("/sites/<int:site_id>/periods/<int:period_id>/remove", methods=["POST"])
 @login_required
 def remove_period(site_id: int, period_id: int):
-    service.remove_period(current_user, service.get_site(site_id), period_id)
-    db.session.commit()
-    flash(_("The period is removed."), "success")
-    return redirect(url_for("incubation.site", site_id=site_id))
+    return act(
+        lambda: service.remove_period(current_user, service.get_site(site_id), period_id),
+        _("The period is removed."),
+        url_for("incubation.site", site_id=site_id),
+    )
 
 
 @bp.route("/placements")
@@ -160,8 +162,8 @@ def _placement_form() -> PlacementForm:
         )
     ]
     form.host_site_id.choices = [(s.id, f"{s.name} ({s.capacity})") for s in db.session.scalars(service.sites_stmt())]
-    if request.method == "GET" and request.args.get("site", "").isdigit():
-        form.host_site_id.data = int(request.args["site"])
+    if request.method == "GET" and query_id("site"):
+        form.host_site_id.data = query_id("site")
     return form
 
 
@@ -170,8 +172,9 @@ def _placement_form() -> PlacementForm:
 def new_placement():
     form = _placement_form()
     if form.validate_on_submit():
-        try:
-            placement = service.request_placement(
+        done = submit(
+            form,
+            lambda: service.request_placement(
                 current_user,
                 project_id=form.project_id.data,
                 host_site_id=form.host_site_id.data,
@@ -180,12 +183,12 @@ def new_placement():
                 end=form.end_date.data,
                 people=form.people.data,
                 message=form.message.data,
-            )
-            db.session.commit()
-            flash(_("Your request is sent to the referent."), "success")
-            return redirect(url_for("incubation.placement", placement_id=placement.id))
-        except DomainError as error:
-            attach_error(form, error)
+            ),
+            _("Your request is sent to the referent."),
+            lambda placement: url_for("incubation.placement", placement_id=placement.id),
+        )
+        if done:
+            return done
     return render_template(
         "incubation/form_page.html", form=form, title=_("Request a placement"), back=url_for("incubation.placements")
     ), 200 if request.method == "GET" else 422
@@ -223,29 +226,26 @@ def _decide(placement_id: int, accepted: bool):
     item = service.get_placement(current_user, placement_id, lock=True)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
-            service.decide_placement(current_user, item, accepted, form.note.data)
-            db.session.commit()
-            flash(_("The placement is accepted.") if accepted else _("The request is declined."), "success")
-            return redirect(url_for("incubation.placement", placement_id=placement_id))
-        except DomainError as error:
-            attach_error(form, error)
-            item = service.get_placement(current_user, placement_id)
+        done = submit(
+            form,
+            lambda: service.decide_placement(current_user, item, accepted, form.note.data),
+            _("The placement is accepted.") if accepted else _("The request is declined."),
+            url_for("incubation.placement", placement_id=placement_id),
+        )
+        if done:
+            return done
+        item = service.get_placement(current_user, placement_id)
     return _placement_page(item, decision_form=form), 422
 
 
 @bp.route("/placements/<int:placement_id>/cancel", methods=["POST"])
 @login_required
 def cancel(placement_id: int):
-    item = service.get_placement(current_user, placement_id, lock=True)
-    try:
-        service.cancel_placement(current_user, item)
-        db.session.commit()
-        flash(_("The placement is cancelled."), "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("incubation.placement", placement_id=placement_id))
+    return act(
+        lambda: service.cancel_placement(current_user, service.get_placement(current_user, placement_id, lock=True)),
+        _("The placement is cancelled."),
+        url_for("incubation.placement", placement_id=placement_id),
+    )
 
 
 @bp.route("/placements/<int:placement_id>/report", methods=["POST"])
@@ -254,14 +254,15 @@ def report(placement_id: int):
     item = service.get_placement(current_user, placement_id)
     form = ReportForm()
     if form.validate_on_submit():
-        try:
-            service.write_report(current_user, item, form.report.data)
-            db.session.commit()
-            flash(_("The report is saved."), "success")
-            return redirect(url_for("incubation.placement", placement_id=placement_id))
-        except DomainError as error:
-            attach_error(form, error)
-            item = service.get_placement(current_user, placement_id)
+        done = submit(
+            form,
+            lambda: service.write_report(current_user, item, form.report.data),
+            _("The report is saved."),
+            url_for("incubation.placement", placement_id=placement_id),
+        )
+        if done:
+            return done
+        item = service.get_placement(current_user, placement_id)
     return _placement_page(item, report_form=form), 422
 
 
@@ -281,7 +282,7 @@ def placement_ics(placement_id: int):
 @login_required
 def visits():
     q = search_term()
-    stmt = matching(service.visits_stmt(current_user), q, AuthorityVisit.authority, AuthorityVisit.place)
+    stmt = matching(visit_service.visits_stmt(current_user), q, AuthorityVisit.authority, AuthorityVisit.place)
     return render_template("incubation/visits.html", page=paged(stmt), q=q)
 
 
@@ -299,8 +300,9 @@ def new_visit():
         )
     ]
     if form.validate_on_submit():
-        try:
-            service.record_visit(
+        done = submit(
+            form,
+            lambda: visit_service.record_visit(
                 current_user,
                 authority=form.authority.data,
                 visitors=form.visitors.data,
@@ -309,12 +311,12 @@ def new_visit():
                 notes=form.notes.data,
                 project_id=form.project_id.data or None,
                 host_site_id=form.host_site_id.data or None,
-            )
-            db.session.commit()
-            flash(_("The visit is recorded."), "success")
-            return redirect(url_for("incubation.visits"))
-        except DomainError as error:
-            attach_error(form, error)
+            ),
+            _("The visit is recorded."),
+            url_for("incubation.visits"),
+        )
+        if done:
+            return done
     return render_template(
         "incubation/form_page.html",
         form=form,

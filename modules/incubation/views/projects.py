@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,9 +11,8 @@ from core.accounts.models import Membership, User
 from core.accounts.permissions import require
 from core.accounts.roles import PROJECT_HOLDER
 from core.charts import chart, svg_response
-from core.errors import DomainError, NotFound
 from core.extensions import db
-from core.web.lifecycle import attach_error
+from core.web.lifecycle import act, submit
 from core.web.pagination import paged
 from modules.incubation.forms import (
     ApplyForm,
@@ -98,7 +97,7 @@ def project(project_id: int):
 
 
 def _post(project_id: int, form_class, prefix: str, action, form_name: str, message: str):
-    """Shared flow of the forms posted on the project page: validate, call, commit or show errors."""
+    """Shared flow of the forms posted on the project page: validate, call, go back or show errors."""
     project = get_project(current_user, project_id, lock=True)
     form = form_class(prefix=prefix)
     if form_name == "apply_form":
@@ -106,16 +105,12 @@ def _post(project_id: int, form_class, prefix: str, action, form_name: str, mess
     if form_name == "coach_form":
         form.user_id.choices = _coach_choices()
     if form.validate_on_submit():
-        try:
-            action(project, form)
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("incubation.project", project_id=project_id))
-        except NotFound:
-            raise
-        except DomainError as error:
-            attach_error(form, error)
-            project = get_project(current_user, project_id)
+        done = submit(
+            form, lambda: action(project, form), message, url_for("incubation.project", project_id=project_id)
+        )
+        if done:
+            return done
+        project = get_project(current_user, project_id)
     return _page(project, **{form_name: form}), 422
 
 
@@ -176,10 +171,11 @@ def add_coach(project_id: int):
 @bp.route("/projects/<int:project_id>/coaches/<int:user_id>/remove", methods=["POST"])
 @require("incubation.manage")
 def remove_coach(project_id: int, user_id: int):
-    service.remove_coach(current_user, get_project(current_user, project_id), user_id)
-    db.session.commit()
-    flash(_("The coach is removed."), "success")
-    return redirect(url_for("incubation.project", project_id=project_id))
+    return act(
+        lambda: service.remove_coach(current_user, get_project(current_user, project_id, lock=True), user_id),
+        _("The coach is removed."),
+        url_for("incubation.project", project_id=project_id),
+    )
 
 
 @bp.route("/projects/<int:project_id>/journal", methods=["POST"])
@@ -198,39 +194,46 @@ def write_journal(project_id: int):
 @bp.route("/projects/<int:project_id>/milestones/<int:pm_id>/submit", methods=["POST"])
 @login_required
 def submit_milestone(project_id: int, pm_id: int):
-    def submit(project, pm, form):
+    def hand_in(project, pm, form):
         tracks.submit_milestone(current_user, project, pm, form.note.data, request.files.getlist(form.files.name))
-        return _("The milestone is submitted to your coaches.")
 
-    return _milestone_post(project_id, pm_id, SubmitMilestoneForm, "m", "submit_failed", submit)
+    return _milestone_post(
+        project_id,
+        pm_id,
+        SubmitMilestoneForm,
+        "m",
+        "submit_failed",
+        hand_in,
+        _("The milestone is submitted to your coaches."),
+    )
 
 
 @bp.route("/projects/<int:project_id>/milestones/<int:pm_id>/review", methods=["POST"])
 @login_required
 def review_milestone(project_id: int, pm_id: int):
-    def review(project, pm, form):
+    def decide(project, pm, form):
         tracks.review_milestone(current_user, project, pm, form.decision.data, form.comment.data)
-        return _("The milestone is reviewed.")
 
-    return _milestone_post(project_id, pm_id, MilestoneReviewForm, "r", "review_failed", review)
+    return _milestone_post(
+        project_id, pm_id, MilestoneReviewForm, "r", "review_failed", decide, _("The milestone is reviewed.")
+    )
 
 
-def _milestone_post(project_id: int, pm_id: int, form_class, prefix: str, failed: str, action):
-    """The forms of one milestone card: commit and go back to the card, or show the card's errors."""
+def _milestone_post(project_id: int, pm_id: int, form_class, prefix: str, failed: str, action, message: str):
+    """The forms of one milestone card: go back to the card, or show the card's errors."""
     project = get_project(current_user, project_id, lock=True)
     pm = tracks.get_project_milestone(project, pm_id)
     form = form_class(prefix=f"{prefix}{pm_id}")
     if form.validate_on_submit():
-        try:
-            message = action(project, pm, form)
-            db.session.commit()
-            flash(message, "success")
-            return redirect(url_for("incubation.project", project_id=project_id, _anchor=f"milestone-{pm_id}"))
-        except NotFound:
-            raise
-        except DomainError as error:
-            attach_error(form, error)
-            project = get_project(current_user, project_id)
+        done = submit(
+            form,
+            lambda: action(project, pm, form),
+            message,
+            url_for("incubation.project", project_id=project_id, _anchor=f"milestone-{pm_id}"),
+        )
+        if done:
+            return done
+        project = get_project(current_user, project_id)
     return _page(project, **{failed: {pm_id: form}}), 422
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core.accounts.permissions import require
-from core.db import valid_id
-from core.errors import DomainError, NotFound
 from core.extensions import db
-from core.web.lifecycle import attach_error
+from core.web.lifecycle import submit
 from modules.incubation.forms import MilestoneForm, StageForm, TrackForm
-from modules.incubation.models import Stage, Track
+from modules.incubation.models import Track
 from modules.incubation.services import tracks as service
 from modules.incubation.services.access import is_coordinator
 from modules.incubation.views import bp
@@ -23,12 +21,14 @@ from modules.incubation.views import bp
 def tracks():
     form = TrackForm()
     if is_coordinator(current_user) and form.validate_on_submit():
-        try:
-            track = service.create_track(current_user, form.name.data, form.description.data)
-            db.session.commit()
-            return redirect(url_for("incubation.track", track_id=track.id))
-        except DomainError as error:
-            attach_error(form, error)
+        done = submit(
+            form,
+            lambda: service.create_track(current_user, form.name.data, form.description.data),
+            None,
+            lambda track: url_for("incubation.track", track_id=track.id),
+        )
+        if done:
+            return done
     items = db.session.scalars(db.select(Track).order_by(Track.name)).all()
     return render_template("incubation/tracks.html", tracks=items, form=form, coordinator=is_coordinator(current_user))
 
@@ -57,29 +57,31 @@ def add_stage(track_id: int):
     track = service.get_track(track_id)
     form = StageForm(prefix="stage")
     if form.validate_on_submit():
-        try:
-            service.add_stage(current_user, track, form.name.data)
-            db.session.commit()
-            flash(_("The stage is added."), "success")
-            return redirect(url_for("incubation.track", track_id=track_id))
-        except DomainError as error:
-            attach_error(form, error)
+        done = submit(
+            form,
+            lambda: service.add_stage(current_user, track, form.name.data),
+            _("The stage is added."),
+            url_for("incubation.track", track_id=track_id),
+        )
+        if done:
+            return done
     return _track_page(service.get_track(track_id), stage_form=form), 422
 
 
 @bp.route("/tracks/<int:track_id>/stages/<int:stage_id>/milestones", methods=["POST"])
 @require("incubation.manage")
 def add_milestone(track_id: int, stage_id: int):
-    stage = db.session.get(Stage, stage_id) if valid_id(stage_id) else None
-    if stage is None or stage.track_id != track_id:
-        raise NotFound(_("Unknown stage."))
+    stage = service.get_stage(track_id, stage_id)
     form = MilestoneForm(prefix="milestone")
     if form.validate_on_submit():
-        try:
-            service.add_milestone(current_user, stage, form.name.data, form.deliverables.data, form.target_days.data)
-            db.session.commit()
-            flash(_("The milestone is added."), "success")
-            return redirect(url_for("incubation.track", track_id=track_id))
-        except DomainError as error:
-            attach_error(form, error)
+        done = submit(
+            form,
+            lambda: service.add_milestone(
+                current_user, stage, form.name.data, form.deliverables.data, form.target_days.data
+            ),
+            _("The milestone is added."),
+            url_for("incubation.track", track_id=track_id),
+        )
+        if done:
+            return done
     return _track_page(service.get_track(track_id), milestone_form=form, milestone_stage=stage_id), 422
