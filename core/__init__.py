@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("ERP_INSTANCE_PATH", str(ROOT / "instance")))
     from core.web.urls import IdConverter
 
-    app.url_map.converters["int"] = IdConverter  # type: ignore[assignment]  # a partial of IntegerConverter
+    app.url_map.converters["int"] = IdConverter
     app.config.update(settings)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
     app.extensions["erp"] = Registry.build(loaded)

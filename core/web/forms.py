@@ -59,7 +59,10 @@ class DecimalField(wtforms.DecimalField):
     """WTForms' DecimalField that refuses infinities, NaN and absurd magnitudes with a message."""
 
     def pre_validate(self, form):
-        if self.data is not None and (not self.data.is_finite() or abs(self.data) >= DECIMAL_LIMIT):
+        value = self.data
+        if isinstance(value, int | float):
+            value = Decimal(str(value))
+        if isinstance(value, Decimal) and (not value.is_finite() or abs(value) >= DECIMAL_LIMIT):
             raise ValidationError(_l("This number is too large."))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask import g
+from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -157,26 +158,25 @@ def get_one_session(session_id):
     return get_session(session_id, current_user)
 
 
-@blp.route("/sessions/<int:session_id>/enrolments", methods=["GET"])
-@blp.response(200, EnrolmentSchema(many=True))
-@require("training.view")
-def list_enrolments(session_id):
-    """The enrolments the caller may see (their organization's, or all for the coordinator)."""
-    enrolments, g.training_queue_positions = visible_enrolments(get_session(session_id, current_user))
-    return enrolments
+# One rule for both methods: with a rule per method, werkzeug picks the POST rule before checking
+# the id's range, so an id past MAX_ID answered 405 (allowed: GET) instead of 404.
+@blp.route("/sessions/<int:session_id>/enrolments", endpoint="enrolments")
+class SessionEnrolments(MethodView):
+    @blp.response(200, EnrolmentSchema(many=True))
+    @require("training.view")
+    def get(self, session_id):
+        """The enrolments the caller may see (their organization's, or all for the coordinator)."""
+        enrolments, g.training_queue_positions = visible_enrolments(get_session(session_id, current_user))
+        return enrolments
 
-
-@blp.route("/sessions/<int:session_id>/enrolments", methods=["POST"])
-@blp.arguments(EnrolSchema)
-@blp.response(201, EnrolmentSchema)
-@require("training.enrol")
-def enrol(data, session_id):
-    """Enrol a person: a seat if one is free within the cap, else the end of the waiting list."""
-    item = enrolment.enrol(
-        current_user, session_id, data["organization_id"], data["name"], data["email"], data["volunteer"]
-    )
-    db.session.commit()
-    return item
+    @blp.arguments(EnrolSchema)
+    @blp.response(201, EnrolmentSchema)
+    @require("training.enrol")
+    def post(self, data, session_id):
+        """Enrol a person: a seat if one is free within the cap, else the end of the waiting list."""
+        return enrolment.enrol(
+            current_user, session_id, data["organization_id"], data["name"], data["email"], data["volunteer"]
+        )
 
 
 @blp.route("/sessions/<int:session_id>/waiting-list")
@@ -193,9 +193,7 @@ def waiting_list(session_id):
 @require()
 def cancel(enrolment_id):
     """Cancel an enrolment; a freed seat is offered to the head of the waiting list."""
-    item = enrolment.cancel_enrolment(current_user, enrolment_id)
-    db.session.commit()
-    return item
+    return enrolment.cancel_enrolment(current_user, enrolment_id)
 
 
 @blp.route("/enrolments/<int:enrolment_id>/confirm", methods=["POST"])
@@ -203,9 +201,7 @@ def cancel(enrolment_id):
 @require()
 def confirm(enrolment_id):
     """Confirm a seat offered from the waiting list, before its deadline."""
-    item = enrolment.confirm_offer(current_user, enrolment_id)
-    db.session.commit()
-    return item
+    return enrolment.confirm_offer(current_user, enrolment_id)
 
 
 @blp.route("/enrolments/<int:enrolment_id>")
@@ -224,7 +220,6 @@ def put_attendance(data, slot_id):
     marked = attendance.record_attendance(
         current_user, slot_id, {m["enrolment_id"]: m["present"] for m in data["marks"]}
     )
-    db.session.commit()
     return {"marked": marked}
 
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    DecimalField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -22,7 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.clock import from_local
+from core.clock import LocalTimeError, wall_clock
+from core.web.forms import DecimalField, IntegerField
 
 MONTHS = [
     (str(i), label)
@@ -64,8 +64,16 @@ def parse_slots(text: str) -> list[tuple[datetime, datetime]]:
             finish = datetime.strptime(f"{day} {end.replace('h', ':')}", f"{day_format} %H:%M")
         except ValueError:
             raise ValidationError(_l("Line %(n)s: this date or time does not exist.", n=number)) from None
-        slots.append((from_local(begin), from_local(finish)))
+        slots.append((_paris_time(begin, number), _paris_time(finish, number)))
     return slots
+
+
+def _paris_time(value: datetime, line: int) -> datetime:
+    """A typed Paris time as aware UTC; the hour skipped or lived twice at a clock change is refused."""
+    try:
+        return wall_clock(value)
+    except LocalTimeError as error:
+        raise ValidationError(_l("Line %(n)s: %(error)s", n=line, error=str(error))) from None
 
 
 class TrainerForm(FlaskForm):
@@ -128,7 +136,9 @@ class SessionForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0)],
         description=_l("Empty: the trainer's daily fee per two half-days plus travel."),
     )
-    costs = DecimalField(_l("Other costs (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)])
+    costs = DecimalField(
+        _l("Other costs (€)"), places=2, default=Decimal("0"), validators=[Optional(), NumberRange(min=0)]
+    )
     fixed_price = DecimalField(
         _l("Fixed price per participant (€)"), places=2, validators=[Optional(), NumberRange(min=0)]
     )
@@ -158,6 +168,16 @@ class SessionForm(FlaskForm):
 
     def validate_slots(self, field):
         self.parsed_slots = parse_slots(field.data)
+
+    def validate_go_no_go_at(self, field):
+        try:
+            self.parsed_go_no_go_at = wall_clock(field.data)
+        except LocalTimeError as error:
+            raise ValidationError(str(error)) from None
+
+
+class AttendanceForm(FlaskForm):
+    """The sign-in sheet: its radio buttons are one per participant, read by the view."""
 
 
 class CancelSessionForm(FlaskForm):

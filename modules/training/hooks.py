@@ -33,10 +33,10 @@ def erp_dashboard_widgets(user):
 
 
 @hookimpl
-def erp_calendar_events(user, start, end):
+def erp_calendar_events(user, start, end, limit):
     from modules.training.services.calendar import events_for
 
-    return events_for(user, start, end)
+    return events_for(user, start, end, limit)
 
 
 @hookimpl

@@ -13,8 +13,15 @@ from modules.training.services import enrolment, feedback, notify
 REMIND_BEFORE = timedelta(hours=48)
 
 
-def apply_deadlines() -> None:
-    enrolment.refresh_due_sessions()
+def apply_deadlines() -> int:
+    """Every session whose deadlines passed, each locked and committed on its own, so that one
+    session's lock is never held while the others are handled."""
+    due = enrolment.due_sessions()
+    db.session.commit()
+    for session_id in due:
+        enrolment.apply_deadlines_of(session_id)
+        db.session.commit()
+    return len(due)
 
 
 def send_reminders() -> None:

@@ -104,7 +104,7 @@ def test_survey_after_the_session_and_results(client, world, past_session):
     url = f"/training/survey/{alice.survey_token}"
     assert client.get(url).status_code == 200
     bad = client.post(url, data={"overall": "9", "content": "4", "trainer": "5"})
-    assert bad.status_code == 200 and "is-invalid" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "is-invalid" in bad.get_data(as_text=True)
     assert (
         client.post(url, data={"overall": "5", "content": "4", "trainer": "5", "comment": "Très utile"}).status_code
         == 302

@@ -12,6 +12,7 @@ from core.db import utcnow
 from core.errors import Conflict
 from core.extensions import db
 from core.mail import OutgoingMail
+from modules.training import jobs
 from modules.training.models import (
     CONFIRMED,
     DROPPED,
@@ -23,7 +24,6 @@ from modules.training.models import (
     Enrolment,
 )
 from modules.training.services import enrolment as svc
-from modules.training.services.enrolment import refresh_due_sessions
 from modules.training.services.split import current_split
 
 
@@ -80,7 +80,7 @@ def test_an_unconfirmed_offer_expires_on_the_next_write_and_goes_to_the_next(wor
         svc.confirm_offer(world.coordinator, queue[0].id)
     db.session.rollback()
     # Nothing ran yet: the scheduled job (or any write) applies the deadline.
-    assert refresh_due_sessions() == 1
+    assert jobs.apply_deadlines() == 1
     db.session.expire_all()
     assert [e.status for e in queue] == [EXPIRED, OFFERED]
     assert _mails("offer_expired.txt")
@@ -114,7 +114,7 @@ def test_go_no_go_below_minimum_cancels_and_tells_everyone(world, make_session, 
     svc.cancel_enrolment(world.coordinator, seated[0].id)  # queued0 is offered the seat, not yet confirmed
     session.go_no_go_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    assert refresh_due_sessions() == 1
+    assert jobs.apply_deadlines() == 1
     db.session.expire_all()
     assert session.status == SESSION_CANCELLED and "minimum" in session.cancel_reason
     assert [e.status for e in [seated[1], *queue]] == [DROPPED] * 3 and not svc.waiting_list(session.id)
@@ -135,7 +135,7 @@ def test_go_no_go_above_minimum_confirms_and_posts_the_exact_split(world, make_s
     assert not final and [s.amount for s in split] == [Decimal("550.01"), Decimal("550.00"), Decimal("550.00")]
     session.go_no_go_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    refresh_due_sessions()
+    jobs.apply_deadlines()
     db.session.expire_all()
     assert session.status == CONFIRMED
     charges = ledger.charges_of(session.ledger_source)
@@ -154,7 +154,7 @@ def test_cancelling_a_confirmed_session_releases_its_charges(world, make_session
     enrol_many(session, 2, org_index=None)
     session.go_no_go_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    refresh_due_sessions()
+    jobs.apply_deadlines()
     assert ledger.charges_of(session.ledger_source)
     cancel_session_by_coordinator(world.coordinator, session.id, "Trainer ill")
     db.session.commit()
@@ -167,7 +167,7 @@ def test_fixed_price_charges_late_seats_too(world, make_session, enrol_many):
     enrol_many(session, 1, org_index=1)
     session.go_no_go_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    refresh_due_sessions()
+    jobs.apply_deadlines()
     enrol_many(session, 1, org_index=2, prefix="late")
     amounts = sorted(c.amount for c in ledger.charges_of(session.ledger_source))
     assert amounts == [Decimal("120.00"), Decimal("120.00")]

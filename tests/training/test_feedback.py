@@ -62,13 +62,12 @@ def test_interest_page_and_demand_page(client, login_as, world):
 
 def test_reminders_before_the_session_once(world, make_session, enrol_many):
     from modules.training import jobs
-    from modules.training.services.enrolment import refresh_due_sessions
 
     session = make_session(start_in_days=2, go_days_before=0.5)
     enrol_many(session, 2)
     session.go_no_go_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    refresh_due_sessions()
+    jobs.apply_deadlines()
     jobs.send_reminders()
     jobs.send_reminders()
     db.session.commit()
@@ -84,9 +83,8 @@ def test_organization_report_and_observatory_hours(client, login_as, world, make
         attendance.record_attendance(world.coordinator, slot.id, {p.id: p is not people[1] for p in people})
     db.session.commit()
     year = session.starts_at.year
-    text = feedback.organization_report(world.managers[0], world.orgs[0].id, year)
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[1:] == [["person 0", "person0@test.example", str(year), "2", "7.00"]]  # person 1 never came
+    _header, rows = feedback.organization_report(world.managers[0], world.orgs[0].id, year)
+    assert rows == [["person 0", "person0@test.example", year, 2, Decimal("7.00")]]  # person 1 never came
     with pytest.raises(PermissionDenied):
         feedback.organization_report(world.managers[0], world.orgs[1].id, year)
     hours = feedback.hours_per_organization(date(year, 1, 1), date(year + 1, 1, 1))
@@ -98,7 +96,8 @@ def test_organization_report_and_observatory_hours(client, login_as, world, make
         and response.mimetype == "text/csv"
         and "person 0" in response.get_data(as_text=True)
     )
-    assert client.get(f"/training/report?organization_id={world.orgs[1].id}&year={year}").status_code == 200
+    # another organization is not a choice: the form says so
+    assert client.get(f"/training/report?organization_id={world.orgs[1].id}&year={year}").status_code == 422
     assert "person 0" not in client.get(f"/training/report?organization_id={world.orgs[1].id}&year={year}").get_data(
         as_text=True
     )
@@ -122,3 +121,24 @@ def test_demo_data_loads(app):
     statuses = sorted(s.status for s in db.session.scalars(db.select(TrainingSession)))
     assert statuses == ["confirmed", "planned", "planned"]
     assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 8
+
+
+def test_report_csv_defuses_a_formula_typed_as_a_name(client, login_as, world, make_session):
+    """The export goes through core.spreadsheets: ';', BOM, French decimal comma, formulas made inert."""
+    from modules.training.services.enrolment import enrol
+
+    session = make_session(start_in_days=4, go_days_before=1, minimum=1)
+    trap = enrol(
+        world.coordinator, session.id, world.orgs[0].id, '=HYPERLINK("http://evil.example","x")', "t@test.example"
+    )
+    db.session.commit()
+    shift_to_past(session, 7)
+    attendance.record_attendance(world.coordinator, session.slots[0].id, {trap.id: True})
+    db.session.commit()
+    login_as(world.managers[0])
+    response = client.get(f"/training/report?organization_id={world.orgs[0].id}&year={session.starts_at.year}")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example","x")'
+    assert rows[1][3:] == ["1", "3,50"]

@@ -105,11 +105,11 @@ def test_coordinator_creates_a_session_from_the_form(client, login_as, world):
     "field, value, message",
     [
         ("min_participants", "20", "ne peut pas dépasser le nombre de places"),
-        ("slots", "2031-01-10 09:00-12:30\n2031-01-10 11:00-13:00", "se chevauchent"),
+        ("slots", "2027-01-10 09:00-12:30\n2027-01-10 11:00-13:00", "se chevauchent"),
         ("slots", "tomorrow morning", "Ligne 1"),
         ("slots", "2031-02-30 09:00-12:00", "existe pas"),
         ("slots", "2020-01-10 09:00-12:30", "dans le futur"),
-        ("go_no_go_at", "2040-01-01T10:00", "précéder la première demi-journée"),
+        ("go_no_go_at", "2028-01-01T10:00", "précéder la première demi-journée"),
         ("seats", "0", ""),
     ],
 )
@@ -119,7 +119,7 @@ def test_session_form_bad_input_is_shown_on_the_field_and_nothing_is_written(
     login_as(world.coordinator)
     response = client.post("/training/sessions/new", data=_session_form(world, **{field: value}))
     text = response.get_data(as_text=True)
-    assert response.status_code == 200 and f'id="{field}-error"' in text and message in text
+    assert response.status_code == 422 and f'id="{field}-error"' in text and message in text
     assert value.split("\n")[0] in text  # input kept
     assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) == 0
 
@@ -210,7 +210,7 @@ def test_coordinator_edits_a_planned_session(client, login_as, world, make_sessi
     assert local(session.slots[0].starts_at).strftime("%Y-%m-%d %H:%M") in page
     data = _session_form(world, seats="2", min_participants="2", cap_per_org="")
     refused = client.post(f"/training/sessions/{session.id}/edit", data=data)
-    assert refused.status_code == 200 and 'id="seats-error"' in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="seats-error"' in refused.get_data(as_text=True)
     data["seats"] = "5"
     assert client.post(f"/training/sessions/{session.id}/edit", data=data).status_code == 302
     db.session.refresh(session)
@@ -234,3 +234,15 @@ def test_session_page_queries_do_not_grow_with_enrolments(
     few = count()
     enrol_many(session, 18, org_index=None, prefix="more")
     assert count() == few
+
+
+def test_calendar_gives_only_the_earliest_half_days_asked_for(world, make_session):
+    from modules.training.services.calendar import events_for
+
+    make_session(start_in_days=20)
+    sooner = make_session(start_in_days=10, slots=3)
+    window = (utcnow(), utcnow() + timedelta(days=60))
+    every = events_for(world.coordinator, *window)
+    assert len(every) == 5 and [e.start for e in every] == sorted(e.start for e in every)
+    first_two = events_for(world.coordinator, *window, limit=2)
+    assert first_two == every[:2] and {e.url for e in first_two} == {f"/training/sessions/{sooner.id}"}

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from core import audit
 from core.accounts.permissions import PermissionDenied
 from core.clock import local
-from core.db import utcnow
+from core.db import locked, utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from core.pdf import Document
@@ -27,7 +27,7 @@ from modules.training.models import (
     TrainingSession,
 )
 from modules.training.services import notify
-from modules.training.services.common import can_manage, get_slot, is_session_trainer, lock_session
+from modules.training.services.common import can_manage, get_slot, is_session_trainer
 from modules.training.services.enrolment import apply_deadlines
 
 MARK_BEFORE_START_MINUTES = 60  # the trainer may open the sheet a little before the half-day
@@ -61,7 +61,7 @@ def marks(session_id: int) -> dict[tuple[int, int], bool]:
 def record_attendance(actor, slot_id: int, presence: dict[int, bool]) -> int:
     """Mark each listed participant present or absent for one half-day; all or nothing."""
     slot = get_slot(slot_id)
-    session = lock_session(slot.session_id)
+    session = locked(TrainingSession, slot.session_id)
     check_can_take_attendance(actor, session)
     apply_deadlines(session)
     if session.status == SESSION_CANCELLED:
@@ -98,7 +98,7 @@ def hours_attended(session: TrainingSession) -> dict[int, Decimal]:
 
 def issue_certificates(actor, session_id: int) -> list[Certificate]:
     """One certificate per participant marked present at least once, once the session is over."""
-    session = lock_session(session_id)
+    session = locked(TrainingSession, session_id)
     check_can_take_attendance(actor, session)
     apply_deadlines(session)
     if session.status == SESSION_CANCELLED:

@@ -13,9 +13,9 @@ from modules.training.models import HOLDS_SEAT, SESSION_CANCELLED, Enrolment, Sl
 from modules.training.services.notify import session_events
 
 
-def events_for(user, start: datetime, end: datetime) -> list[CalendarEvent]:
+def events_for(user, start: datetime, end: datetime, limit: int | None = None) -> list[CalendarEvent]:
     """Coordinators see every session; others the sessions they attend, train, or that their
-    organization's people attend."""
+    organization's people attend. ``limit``: only the earliest that many half-days."""
     stmt = (
         db.select(TrainingSession)
         .options(selectinload(TrainingSession.slots))
@@ -38,4 +38,5 @@ def events_for(user, start: datetime, end: datetime) -> list[CalendarEvent]:
     events = []
     for session in db.session.scalars(stmt.order_by(TrainingSession.starts_at)):
         events.extend(e for e in session_events(session) if e.start < end and e.end > start)
-    return events
+    events.sort(key=lambda event: event.start)
+    return events if limit is None else events[:limit]

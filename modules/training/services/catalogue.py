@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from core import audit
 from core.accounts.models import Organization
 from core.accounts.permissions import check
-from core.db import utcnow
+from core.clock import check_horizon
+from core.db import locked, utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from modules.training.models import (
@@ -28,11 +29,12 @@ from modules.training.models import (
     Trainer,
     TrainingSession,
 )
-from modules.training.services.common import clean_email, clean_text, lock_session
+from modules.training.services.common import clean_email, clean_text
 from modules.training.services.enrolment import apply_deadlines, cancel_session, promote_waiting_list
 from modules.training.services.notify import announce_session
 
 MAX_SLOT_HOURS = 6  # a half-day; a longer block is a typing mistake
+HORIZON_YEARS = 3  # sessions are planned a season or two ahead; year 9999 is a typing mistake
 
 
 def _amount(value, field: str) -> Decimal:
@@ -167,6 +169,7 @@ def check_slots(slots: list[tuple[datetime, datetime]], now: datetime) -> list[t
             raise DomainError(_("A half-day lasts at most %(n)d hours.", n=MAX_SLOT_HOURS), "slots")
         if start <= now:
             raise DomainError(_("Half-days must be in the future."), "slots")
+        check_horizon(end, HORIZON_YEARS, "slots")
     for (_s1, end1), (start2, _e2) in zip(ordered, ordered[1:]):
         if start2 < end1:
             raise DomainError(_("Two half-days overlap."), "slots")
@@ -202,6 +205,7 @@ def _validate(data: SessionData, now: datetime) -> tuple[Course, Trainer, list]:
     if not isinstance(data.offer_hours, int) or not 1 <= data.offer_hours <= 336:
         raise DomainError(_("The time to confirm a freed seat is between 1 and 336 hours."), "offer_hours")
     slots = check_slots(data.slots, now)
+    check_horizon(data.go_no_go_at, HORIZON_YEARS, "go_no_go_at")
     if data.go_no_go_at >= slots[0][0]:
         raise DomainError(_("The go/no-go date must come before the first half-day."), "go_no_go_at")
     return course, trainer, slots
@@ -244,7 +248,7 @@ def _apply(session: TrainingSession, data: SessionData, trainer: Trainer, slots:
 def update_session(actor, session_id: int, data: SessionData) -> TrainingSession:
     """Change a planned session; seats never drop below the seats already held."""
     check(actor, "training.manage")
-    session = lock_session(session_id)
+    session = locked(TrainingSession, session_id)
     apply_deadlines(session)
     if session.status != PLANNED:
         raise Conflict(_("Only a planned session can be changed."))
@@ -272,7 +276,7 @@ def update_session(actor, session_id: int, data: SessionData) -> TrainingSession
 
 def cancel_session_by_coordinator(actor, session_id: int, reason: str) -> TrainingSession:
     check(actor, "training.manage")
-    session = lock_session(session_id)
+    session = locked(TrainingSession, session_id)
     if session.status == SESSION_CANCELLED:
         raise Conflict(_("This session is already cancelled."))
     if session.ends_at and session.ends_at <= utcnow():

@@ -1,4 +1,4 @@
-"""Lookups shared by the services: visibility, the session row lock, recipients."""
+"""Lookups shared by the services: visibility, the records a user may see, clean text."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import re
 
 from flask_babel import gettext as _
 
-from core.accounts.models import Membership, User
 from core.accounts.permissions import has_permission, is_admin, permitted_org_ids
-from core.accounts.roles import MEMBER_MANAGER
 from core.errors import DomainError, NotFound
 from core.extensions import db
 from modules.training.models import Enrolment, Slot, TrainingSession
@@ -28,22 +26,6 @@ def get_session(session_id: int, user=None) -> TrainingSession:
     """A session visible to ``user`` (the catalogue is shared: any training.view holder)."""
     session = db.session.get(TrainingSession, session_id)
     if session is None or (user is not None and not has_permission(user, "training.view")):
-        raise NotFound(_("Unknown session."))
-    return session
-
-
-def lock_session(session_id: int) -> TrainingSession:
-    """The session row locked for this transaction: every change to its seats, waiting list or
-    state goes through here, so two writers of one session are serialized (PostgreSQL row lock;
-    on SQLite the transaction already holds the database write lock)."""
-    stmt = (
-        db.select(TrainingSession)
-        .where(TrainingSession.id == session_id)
-        .with_for_update(of=TrainingSession)
-        .execution_options(populate_existing=True)
-    )
-    session = db.session.scalar(stmt)
-    if session is None:
         raise NotFound(_("Unknown session."))
     return session
 
@@ -70,17 +52,6 @@ def get_slot(slot_id: int) -> Slot:
     if slot is None:
         raise NotFound(_("Unknown half-day."))
     return slot
-
-
-def managers_of(organization_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            db.select(User)
-            .join(Membership)
-            .where(Membership.organization_id == organization_id, Membership.role == MEMBER_MANAGER, User.active)
-            .order_by(User.id)
-        )
-    )
 
 
 def clean_email(value: str | None, field: str = "email") -> str:

@@ -1,6 +1,6 @@
 """Seats, the per-organization cap, the FIFO waiting list, offers and the go/no-go decision.
 
-Every write locks the session row first (``lock_session``) and then applies the deadlines that
+Every write locks the session row first (``core.db.locked``) and then applies the deadlines that
 time has passed (``apply_deadlines``): an expired offer goes to the next person in line and a
 passed go/no-go date is decided, so a late or dead worker never lets a stale state through.
 """
@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from core import audit, ledger
 from core.accounts.models import User
 from core.accounts.permissions import PermissionDenied, check, has_permission
-from core.db import utcnow
+from core.db import locked, utcnow
 from core.errors import Conflict
 from core.extensions import db
 from modules.training.models import (
@@ -36,7 +36,7 @@ from modules.training.models import (
     TrainingSession,
 )
 from modules.training.services import notify
-from modules.training.services.common import can_manage, clean_email, clean_text, get_enrolment, lock_session
+from modules.training.services.common import can_manage, clean_email, clean_text, get_enrolment
 from modules.training.services.split import post_charges
 
 
@@ -157,7 +157,7 @@ def enrol(actor, session_id: int, organization_id: int, name: str, email: str, v
     check(actor, "training.enrol", organization_id)
     name = clean_text(name, "name")
     email = clean_email(email)
-    session = lock_session(session_id)
+    session = locked(TrainingSession, session_id)
     apply_deadlines(session)
     now = utcnow()
     if session.status == SESSION_CANCELLED:
@@ -231,7 +231,7 @@ def cancel_enrolment(actor, enrolment_id: int) -> Enrolment:
     enrolment = get_enrolment(enrolment_id, actor)
     if not _may_act_on(actor, enrolment):
         raise PermissionDenied("training.enrol")
-    session = lock_session(enrolment.session_id)
+    session = locked(TrainingSession, enrolment.session_id)
     apply_deadlines(session)
     db.session.refresh(enrolment)
     if enrolment.status not in ACTIVE:
@@ -253,7 +253,7 @@ def confirm_offer(actor, enrolment_id: int) -> Enrolment:
     enrolment = get_enrolment(enrolment_id, actor)
     if not _may_act_on(actor, enrolment):
         raise PermissionDenied("training.enrol")
-    session = lock_session(enrolment.session_id)
+    session = locked(TrainingSession, enrolment.session_id)
     apply_deadlines(session)
     db.session.refresh(enrolment)
     if enrolment.status == EXPIRED:
@@ -267,24 +267,24 @@ def confirm_offer(actor, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
-def refresh_due_sessions() -> int:
-    """Scheduled: apply the deadlines of every session with an expired offer or a passed
-    go/no-go date. Each session is locked and handled on its own."""
+def due_sessions() -> list[int]:
+    """The sessions with an expired offer or a passed go/no-go date, for the scheduled job."""
     now = utcnow()
     offered = db.select(Enrolment.session_id).where(Enrolment.status == OFFERED, Enrolment.offer_expires_at <= now)
-    due = db.session.scalars(
-        db.select(TrainingSession.id)
-        .where(
-            (TrainingSession.id.in_(offered))
-            | ((TrainingSession.status == PLANNED) & (TrainingSession.go_no_go_at <= now))
+    return list(
+        db.session.scalars(
+            db.select(TrainingSession.id)
+            .where(
+                (TrainingSession.id.in_(offered))
+                | ((TrainingSession.status == PLANNED) & (TrainingSession.go_no_go_at <= now))
+            )
+            .order_by(TrainingSession.id)
         )
-        .order_by(TrainingSession.id)
-    ).all()
-    db.session.commit()
-    for session_id in due:
-        apply_deadlines(lock_session(session_id))
-        db.session.commit()
-    return len(due)
+    )
+
+
+def apply_deadlines_of(session_id: int) -> None:
+    apply_deadlines(locked(TrainingSession, session_id))
 
 
 def queue_position(enrolment: Enrolment) -> int | None:

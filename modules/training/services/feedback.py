@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -213,8 +211,9 @@ def _present_hours(start: datetime, end: datetime, organization_id: int | None =
         yield org_id, name, email, Decimal((slot_end - slot_start).total_seconds()) / 3600
 
 
-def organization_report(actor, organization_id: int, year: int) -> str:
-    """CSV: hours of training attended per person of the organization in the year."""
+def organization_report(actor, organization_id: int, year: int) -> tuple[list[str], list[list]]:
+    """The table (header, rows) of the hours of training attended per person of the organization
+    in the year, for core.spreadsheets."""
     check(actor, "training.report", organization_id)
     if not 2000 <= year <= 2100:
         raise DomainError(_("Enter a year between 2000 and 2100."), "year")
@@ -223,12 +222,12 @@ def organization_report(actor, organization_id: int, year: int) -> str:
     for _org, name, email, hours in _present_hours(start, end, organization_id):
         row = totals[email]
         row[0], row[1], row[2] = name, row[1] + hours, row[2] + 1
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Person"), _("E-mail"), _("Year"), _("Half-days attended"), _("Hours")])
-    for email, (name, hours, half_days) in sorted(totals.items(), key=lambda item: item[1][0]):
-        writer.writerow([name, email, year, half_days, f"{hours.quantize(Decimal('0.01'))}"])
-    return out.getvalue()
+    header = [_("Person"), _("E-mail"), _("Year"), _("Half-days attended"), _("Hours")]
+    rows = [
+        [name, email, year, half_days, hours.quantize(Decimal("0.01"))]
+        for email, (name, hours, half_days) in sorted(totals.items(), key=lambda item: item[1][0])
+    ]
+    return header, rows
 
 
 def hours_per_organization(start: date, end: date, organization_ids: set[int] | None = None) -> dict[int, Decimal]:

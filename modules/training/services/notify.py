@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from core import mail
+from core.accounts.directory import managers_of
 from core.calendar import to_ics
 from core.db import utcnow
 from core.extensions import db
 from core.hookspecs import CalendarEvent
-from core.web.urls import public_url
+from core.web.urls import path_for, public_url
 from modules.training.models import Enrolment, Interest, TrainingSession
-from modules.training.services.common import managers_of
 
 T = "training/mail/"
 
@@ -37,7 +37,7 @@ def session_events(session: TrainingSession) -> list[CalendarEvent]:
             slot.starts_at,
             slot.ends_at,
             "training",
-            url=f"/training/sessions/{session.id}",
+            url=path_for("training.session_detail", session_id=session.id),
             location=session.address,
             description=session.trainer.name,
         )

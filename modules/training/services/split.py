@@ -13,7 +13,7 @@ from core import ledger
 from core.accounts.models import Organization
 from core.extensions import db
 from core.money import allocate
-from modules.training.models import CONFIRMED, ENROLLED, FIXED, HOLDS_SEAT, Enrolment, TrainingSession
+from modules.training.models import CONFIRMED, FIXED, HOLDS_SEAT, Enrolment, TrainingSession
 
 
 @dataclass(frozen=True)
@@ -38,30 +38,39 @@ def shares(session: TrainingSession, enrolments: list[Enrolment]) -> list[Share]
 
 
 def current_split(session: TrainingSession) -> tuple[list[Share], bool]:
-    """The split as it stands (provisional, over the seats held) or as posted (final)."""
+    """The split as it stands (provisional, over the seats held) or as posted (final): then each
+    line shows the amounts posted to the ledger and the seats they were charged for, so that a
+    participant who left after the decision changes neither."""
     if session.status == CONFIRMED:
-        charges = ledger.charges_of(session.ledger_source)
-        by_org: dict[int, Decimal] = {}
-        for charge in charges:
-            by_org[charge.debtor_id] = by_org.get(charge.debtor_id, Decimal("0")) + charge.amount
-        enrolled = Counter(
-            db.session.scalars(
-                db.select(Enrolment.organization_id).where(
-                    Enrolment.session_id == session.id, Enrolment.status == ENROLLED
-                )
-            )
-        )
+        posted: Counter = Counter()
+        for charge in ledger.charges_of(session.ledger_source):
+            posted[charge.debtor_id] += charge.amount
+        charged = charged_seats(session)
         orgs = {
             o.id: o
-            for o in db.session.scalars(db.select(Organization).where(Organization.id.in_(set(by_org) | set(enrolled))))
+            for o in db.session.scalars(db.select(Organization).where(Organization.id.in_(set(posted) | set(charged))))
         }
-        return [Share(orgs[o], enrolled.get(o, 0), by_org.get(o, Decimal("0.00"))) for o in sorted(orgs)], True
+        return [Share(orgs[o], charged[o], posted.get(o, Decimal("0.00"))) for o in sorted(orgs)], True
     holding = list(
         db.session.scalars(
             db.select(Enrolment).where(Enrolment.session_id == session.id, Enrolment.status.in_(HOLDS_SEAT))
         )
     )
     return shares(session, holding), False
+
+
+def charged_seats(session: TrainingSession) -> Counter:
+    """Seats charged per organization: those held at the go decision (the split was posted over
+    them) and, at a fixed price, each seat taken later (charged when taken). Leaving after the
+    decision does not refund the seat."""
+    stmt = db.select(Enrolment.organization_id).where(
+        Enrolment.session_id == session.id,
+        Enrolment.enrolled_at.is_not(None),
+        db.or_(Enrolment.ended_at.is_(None), Enrolment.ended_at > session.decided_at),
+    )
+    if session.price_model != FIXED:
+        stmt = stmt.where(Enrolment.enrolled_at <= session.decided_at)
+    return Counter(db.session.scalars(stmt))
 
 
 def post_charges(session: TrainingSession, enrolled: list[Enrolment]) -> None:

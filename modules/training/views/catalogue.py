@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.accounts.directory import organization_choices
 from core.accounts.models import Membership, Organization, User
 from core.accounts.permissions import require
-from core.clock import from_local, local
-from core.db import utcnow
-from core.errors import DomainError
+from core.clock import local
+from core.db import get_or_404, utcnow
 from core.extensions import db
-from core.web.lifecycle import attach_error
+from core.web.forms import query_id
+from core.web.lifecycle import act, submit
 from core.web.pagination import paged
 from modules.training.forms import MONTHS, CancelSessionForm, CourseForm, EnrolForm, SessionForm, TrainerForm
 from modules.training.models import HOLDS_SEAT, SESSION_CANCELLED, WAITING, Course, Enrolment, Trainer, TrainingSession
@@ -23,7 +24,7 @@ from modules.training.services.feedback import demand as demand_of
 from modules.training.services.feedback import survey_results
 from modules.training.services.split import current_split
 from modules.training.views import bp
-from modules.training.views.helpers import all_org_choices, org_choices, visible_enrolments
+from modules.training.views.helpers import form_status, member_choices, visible_enrolments
 
 
 def _counts(session_ids: list[int]) -> dict[tuple[int, str], int]:
@@ -68,7 +69,7 @@ def session_detail(session_id: int):
 def render_session(session: TrainingSession, form: EnrolForm | None = None) -> str:
     """The session page; ``form`` is a rejected enrolment form to show again with its errors."""
     enrolments, positions = visible_enrolments(session)
-    choices = org_choices("training.enrol")
+    choices = member_choices("training.enrol")
     if form is None and choices and session.status != SESSION_CANCELLED and session.starts_at > utcnow():
         form = EnrolForm()
         form.organization_id.choices = choices
@@ -100,7 +101,7 @@ def _session_form(form: SessionForm) -> SessionForm:
     form.trainer_id.choices = [
         (t.id, t.name) for t in db.session.scalars(db.select(Trainer).where(Trainer.active).order_by(Trainer.name))
     ]
-    organizations = all_org_choices()
+    organizations = organization_choices()
     form.host_organization_id.choices = organizations
     form.payee_organization_id.choices = organizations
     return form
@@ -125,7 +126,7 @@ def _session_data(form: SessionForm) -> svc.SessionData:
         address=form.address.data,
         seats=form.seats.data,
         min_participants=form.min_participants.data,
-        go_no_go_at=from_local(form.go_no_go_at.data),
+        go_no_go_at=form.parsed_go_no_go_at,
         slots=form.parsed_slots,
         cap_per_org=form.cap_per_org.data,
         price_model=form.price_model.data,
@@ -139,18 +140,17 @@ def _session_data(form: SessionForm) -> svc.SessionData:
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @require("training.manage")
 def session_new():
-    form = _session_form(
-        SessionForm(course_id=request.args.get("course", type=int), payee_organization_id=_network_id())
-    )
+    form = _session_form(SessionForm(course_id=query_id("course"), payee_organization_id=_network_id()))
     if form.validate_on_submit():
-        try:
-            session = svc.create_session(current_user, _session_data(form))
-            db.session.commit()
-            flash(_("Session created."), "success")
-            return redirect(url_for("training.session_detail", session_id=session.id))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template("training/session_form.html", form=form, session=None)
+        done = submit(
+            form,
+            lambda: svc.create_session(current_user, _session_data(form)),
+            _("Session created."),
+            lambda session: url_for("training.session_detail", session_id=session.id),
+        )
+        if done:
+            return done
+    return render_template("training/session_form.html", form=form, session=None), form_status()
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -164,30 +164,30 @@ def session_edit(session_id: int):
         SessionForm(**values, slots=lines, go_no_go_at=local(session.go_no_go_at).replace(tzinfo=None))
     )
     if form.validate_on_submit():
-        try:
-            svc.update_session(current_user, session.id, _session_data(form))
-            db.session.commit()
-            flash(_("Session updated."), "success")
-            return redirect(url_for("training.session_detail", session_id=session_id))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template("training/session_form.html", form=form, session=session)
+        done = submit(
+            form,
+            lambda: svc.update_session(current_user, session.id, _session_data(form)),
+            _("Session updated."),
+            url_for("training.session_detail", session_id=session_id),
+        )
+        if done:
+            return done
+    return render_template("training/session_form.html", form=form, session=session), form_status()
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
 @require("training.manage")
 def session_cancel(session_id: int):
     form = CancelSessionForm()
+    page = url_for("training.session_detail", session_id=session_id)
     if not form.validate_on_submit():
         flash(_("Give a reason to cancel the session."), "danger")
-    else:
-        try:
-            svc.cancel_session_by_coordinator(current_user, session_id, form.reason.data)
-            db.session.commit()
-            flash(_("Session cancelled; everyone was told."), "success")
-        except DomainError as error:
-            attach_error(form, error)
-    return redirect(url_for("training.session_detail", session_id=session_id))
+        return redirect(page)
+    return act(
+        lambda: svc.cancel_session_by_coordinator(current_user, session_id, form.reason.data),
+        _("Session cancelled; everyone was told."),
+        page,
+    )
 
 
 @bp.route("/courses")
@@ -205,7 +205,7 @@ def courses():
 @bp.route("/courses/<int:course_id>")
 @require("training.view")
 def course_detail(course_id: int):
-    course = db.session.get(Course, course_id) or abort(404)
+    course = get_or_404(Course, course_id)
     sessions = db.session.scalars(
         db.select(TrainingSession)
         .where(TrainingSession.course_id == course.id)
@@ -219,45 +219,48 @@ def course_detail(course_id: int):
 @bp.route("/courses/<int:course_id>/edit", methods=["GET", "POST"])
 @require("training.manage")
 def course_form(course_id: int | None = None):
-    course = (db.session.get(Course, course_id) or abort(404)) if course_id else None
+    course = get_or_404(Course, course_id) if course_id else None
     form = CourseForm(obj=course)
     if form.validate_on_submit():
-        try:
-            fields = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
-            course = svc.save_course(current_user, course_id, **fields)
-            db.session.commit()
-            flash(_("Course saved."), "success")
-            return redirect(url_for("training.course_detail", course_id=course.id))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template(
-        "training/form_page.html", form=form, title=_("Edit the course") if course else _("New course")
-    )
+        done = submit(
+            form,
+            lambda: svc.save_course(current_user, course_id, **_fields(form)),
+            _("Course saved."),
+            lambda saved: url_for("training.course_detail", course_id=saved.id),
+        )
+        if done:
+            return done
+    title = _("Edit the course") if course else _("New course")
+    return render_template("training/form_page.html", form=form, title=title), form_status()
 
 
 @bp.route("/trainers/new", methods=["GET", "POST"])
 @bp.route("/trainers/<int:trainer_id>/edit", methods=["GET", "POST"])
 @require("training.manage")
 def trainer_form(trainer_id: int | None = None):
-    trainer = (db.session.get(Trainer, trainer_id) or abort(404)) if trainer_id else None
+    trainer = get_or_404(Trainer, trainer_id) if trainer_id else None
     form = TrainerForm(obj=trainer)
     trainers = db.session.scalars(
         db.select(User).join(Membership).where(Membership.role == "trainer").order_by(User.name).distinct()
     ).all()
     form.user_id.choices = [(0, _("None"))] + [(u.id, f"{u.name} <{u.email}>") for u in trainers]
-    form.organization_id.choices = [(0, _("None"))] + all_org_choices()
+    form.organization_id.choices = [(0, _("None"))] + organization_choices()
     if form.validate_on_submit():
-        try:
-            fields = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
-            svc.save_trainer(current_user, trainer_id, **fields)
-            db.session.commit()
-            flash(_("Trainer saved."), "success")
-            return redirect(url_for("training.courses"))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template(
-        "training/form_page.html", form=form, title=_("Edit the trainer") if trainer else _("New trainer")
-    )
+        done = submit(
+            form,
+            lambda: svc.save_trainer(current_user, trainer_id, **_fields(form)),
+            _("Trainer saved."),
+            url_for("training.courses"),
+        )
+        if done:
+            return done
+    title = _("Edit the trainer") if trainer else _("New trainer")
+    return render_template("training/form_page.html", form=form, title=title), form_status()
+
+
+def _fields(form) -> dict:
+    """The form's values as the service's keyword arguments."""
+    return {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
 
 
 @bp.route("/demand")

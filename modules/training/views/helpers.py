@@ -1,30 +1,29 @@
-"""What several pages share: organization choices and the visible enrolments of a session."""
+"""What several pages share: the organizations a person acts for, the visible enrolments of a
+session and the status of a form shown again."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_login import current_user
 
-from core.accounts.models import Organization
+from core.accounts.directory import organization_choices
 from core.accounts.permissions import permitted_org_ids
 from core.extensions import db
 from modules.training.models import ACTIVE, WAITING, Enrolment, TrainingSession
 from modules.training.services.common import can_manage, is_session_trainer
 
-
-def org_choices(permission: str, kinds: tuple[str, ...] = ("member",)) -> list[tuple[int, str]]:
-    orgs = permitted_org_ids(current_user, permission)
-    stmt = db.select(Organization.id, Organization.name).where(Organization.active).order_by(Organization.name)
-    stmt = stmt.where(Organization.kind.in_(kinds)) if orgs is None else stmt.where(Organization.id.in_(orgs))
-    return [(i, n) for i, n in db.session.execute(stmt)]
+# Participants come from member structures: a coordinator enrolling for the network sees only those.
+MEMBERS = ("member",)
 
 
-def all_org_choices() -> list[tuple[int, str]]:
-    return [
-        (i, n)
-        for i, n in db.session.execute(
-            db.select(Organization.id, Organization.name).where(Organization.active).order_by(Organization.name)
-        )
-    ]
+def member_choices(permission: str) -> list[tuple[int, str]]:
+    """The member organizations for which the current user holds ``permission``."""
+    return organization_choices(current_user, permission, MEMBERS)
+
+
+def form_status() -> int:
+    """A form shown again after a refused submission answers 422 (and core rolls back)."""
+    return 422 if request.method == "POST" else 200
 
 
 def visible_enrolments(session: TrainingSession) -> tuple[list[Enrolment], dict[int, int]]:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 from core.extensions import db, limiter
-from core.web.lifecycle import attach_error
+from core.web.lifecycle import submit
 from modules.training.forms import SurveyForm, VerifyForm
 from modules.training.models import SurveyResponse
 from modules.training.services import attendance as svc
 from modules.training.services import feedback
 from modules.training.views import bp
+from modules.training.views.helpers import form_status
 
 # Codes are unguessable (128+ bits); the limit also keeps brute force and scraping out.
 PUBLIC_LIMIT = "30 per minute"
@@ -51,16 +52,18 @@ def survey(token: str):
     enrolment = feedback.survey_enrolment(token)
     form = SurveyForm()
     if form.validate_on_submit():
-        try:
-            feedback.submit_survey(
+        done = submit(
+            form,
+            lambda: feedback.submit_survey(
                 token, int(form.overall.data), int(form.content.data), int(form.trainer.data), form.comment.data
-            )
-            db.session.commit()
-            flash(_("Thank you for your answers!"), "success")
-            return redirect(url_for("training.survey", token=token))
-        except DomainError as error:
-            attach_error(form, error)
+            ),
+            _("Thank you for your answers!"),
+            url_for("training.survey", token=token),
+        )
+        if done:
+            return done
     answered = db.session.scalar(
         db.select(db.func.count()).select_from(SurveyResponse).where(SurveyResponse.enrolment_id == enrolment.id)
     )
-    return render_template("training/survey.html", form=form, enrolment=enrolment, answered=bool(answered))
+    page = render_template("training/survey.html", form=form, enrolment=enrolment, answered=bool(answered))
+    return page, form_status()
