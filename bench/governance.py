@@ -31,8 +31,8 @@ from modules.governance.models import (
     PollOption,
     PollVoter,
 )
-from modules.governance.tally.canonical import WEIGHT_PLACES, result_hash
-from modules.governance.tally.judgment import GRADES
+from modules.governance.services.tally.canonical import WEIGHT_PLACES, result_hash
+from modules.governance.services.tally.judgment import GRADES
 
 METHODS = ("yes_no", "single", "approval", "ranked", "judgment")
 METHOD_WEIGHTS = (40, 20, 15, 15, 10)

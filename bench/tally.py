@@ -13,7 +13,7 @@ import statistics
 import time
 from decimal import Decimal
 
-from modules.governance.tally import schulze, tally
+from modules.governance.services.tally import schulze, tally
 
 ONE, TWO = Decimal("1.000000"), Decimal("2.000000")
 
