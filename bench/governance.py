@@ -33,6 +33,7 @@ from modules.governance.models import (
 )
 from modules.governance.services.tally.canonical import WEIGHT_PLACES, result_hash
 from modules.governance.services.tally.judgment import GRADES
+from modules.governance.services.tally.publication import make_pool, pool_document, split_by_weight_class
 
 METHODS = ("yes_no", "single", "approval", "ranked", "judgment")
 METHOD_WEIGHTS = (40, 20, 15, 15, 10)
@@ -264,7 +265,7 @@ def _polls(net, rng, seats, labels) -> None:
                 )
             )
             published.append({"receipt": receipt, "choice": choice, "weight": weight})
-        digest = None if is_open else result_hash(poll_id, method, labels_of_poll, published)
+        digest = None if is_open else _sealed_hash(poll_id, method, labels_of_poll, published, secret)
         polls.append(
             (
                 poll_id,
@@ -341,3 +342,12 @@ def generate(net) -> None:
     _meetings(net, rng, seats)
     _polls(net, rng, seats, labels)
     _needs(net, rng)
+
+
+def _sealed_hash(poll_id: int, method: str, labels: list[str], ballots: list[dict], secret: bool) -> str:
+    """The hash the app seals at the close: a secret poll publishes small weight classes pooled."""
+    if not secret:
+        return result_hash(poll_id, method, labels, ballots)
+    shown, pooled = split_by_weight_class(ballots)
+    pool = make_pool(method, len(labels), pooled)
+    return result_hash(poll_id, method, labels, shown, pool_document(pool) if pool else None)

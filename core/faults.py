@@ -78,7 +78,7 @@ def record_request_faults() -> None:
         try:
             record(faults)
         except SQLAlchemyError as exc:  # the page was served; losing a fault counter is acceptable
-            db.session.rollback()
+            db.session.close()
             log.warning("could not record module faults: %s", exc.__class__.__name__)
 
 

@@ -24,7 +24,7 @@ def _load_from_session(session_id: str):
     if request.path.startswith("/api/"):
         return None
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit()):
         return None
     # Every page checks permissions: the memberships come in the same statement.
     user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
@@ -38,8 +38,10 @@ def database_down():
         return problem(
             503, "Service Unavailable", "The database is unavailable; retry shortly.", headers={"Retry-After": "5"}
         )
-    # Who is asking cannot be looked up now: render the page as for a visitor (the session stays).
+    # Who is asking and which modules are installed cannot be looked up now: render the page as for
+    # a visitor (the session stays) with no module's menu.
     current_app.login_manager._update_request_context_with_user()
+    g.erp_installed = set()
     return current_app.make_response(_page(503, _("The service is briefly unavailable. Please try again in a moment.")))
 
 

@@ -96,11 +96,20 @@ def finish(response):
         except SQLAlchemyError as exc:
             response = _failed_commit(exc)
     else:
-        db.session.rollback()
-        g.pop("erp_jobs_pending", None)
+        _discard()
     _dispatch_jobs()
     record_request_faults()
     return response
+
+
+def _discard() -> None:
+    """Roll back what the request wrote and forget its jobs; a dead connection is dropped instead
+    (the answer already chosen, a 503 say, must still be sent)."""
+    g.pop("erp_jobs_pending", None)
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
 
 
 def _failed_commit(exc: SQLAlchemyError):
@@ -108,8 +117,7 @@ def _failed_commit(exc: SQLAlchemyError):
     taken back."""
     from core.web.errors import database_down, refusal
 
-    db.session.rollback()
-    g.pop("erp_jobs_pending", None)
+    _discard()
     session.pop("_flashes", None)
     if isinstance(exc, IntegrityError):
         log.warning("commit refused by a constraint on %s %s", request.method, request.path)
@@ -135,7 +143,7 @@ def _dispatch_jobs() -> None:
     except SQLAlchemyError as exc:
         # The write and its outbox rows are committed: the relay or ticker hands them over later,
         # so the user keeps the success they earned.
-        db.session.rollback()
+        _discard()
         log.warning("jobs left in the outbox, the database failed at hand-over: %s", exc)
 
 

@@ -123,13 +123,15 @@ def test_late_writes_are_refused_and_deadlines_take_effect_once_the_worker_is_ba
     assert db.session.scalar(db.select(Pledge.quantity).where(Pledge.campaign_id == ids["campaign"])) == 60
     assert count_rows(Enrolment, Enrolment.email == "late@test.example") == 0
     assert count_rows(jobs.Job) == jobs_before  # a refused write queues nothing either
-    # refused by the clock alone: the deadlines' jobs have not run
-    assert db.session.get(Poll, ids["poll"]).status == "closed"  # (reading a due poll seals it on the way)
+    # refused by the clock alone: the deadlines' jobs have not run, and a refused request keeps
+    # nothing it wrote (not even the sealing of the poll it met on the way)
+    assert db.session.get(Poll, ids["poll"]).status == "open"
     assert db.session.get(Poll, ids["quiet poll"]).status == "open"
     assert db.session.get(Campaign, ids["campaign"]).status == "open"
     assert db.session.get(TrainingSession, ids["short"]).status == "planned"
 
     _worker_returns(app, redis_server.url, hour=0)
+    assert db.session.get(Poll, ids["poll"]).status == "closed"
     assert db.session.get(Poll, ids["quiet poll"]).status == "closed"
     assert db.session.get(Campaign, ids["campaign"]).status == "closed"
     assert db.session.get(TrainingSession, ids["short"]).status == "cancelled"

@@ -25,6 +25,7 @@ from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
+from werkzeug.routing import IntegerConverter
 from wtforms.fields.core import UnboundField
 
 from core import create_app
@@ -194,7 +195,7 @@ def _path_values(sweep, rule, real: bool, value: Hostile) -> dict:
             values[arg] = sorted(converter.items)[0]
         elif arg in real_values:
             values[arg] = real_values[arg]
-        elif "Integer" in kind or kind == "partial":
+        elif isinstance(converter, IntegerConverter):
             values[arg] = value.number if value.number > 0 else ABSURD_ID
         else:
             values[arg] = value.day if arg not in ("token", "code") else "x" * 24

@@ -37,7 +37,8 @@ def _ints(values, field: str = "choice") -> list[int]:
     """Option numbers as sent by a form (digit strings) or by the API (integers), nothing else."""
     numbers = []
     for value in values:
-        if isinstance(value, str) and value.strip().isdigit() and len(value) < 10:
+        # ASCII digits only: "²".isdigit() is true, yet int() refuses it
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value) < 10:
             numbers.append(int(value))
         elif isinstance(value, int) and not isinstance(value, bool):
             numbers.append(value)

@@ -51,7 +51,7 @@ def _posted_presence() -> dict[int, bool]:
     for key in request.form:
         if key.startswith("present-"):
             raw_id = key.removeprefix("present-")
-            if not raw_id.isdigit():
+            if not (raw_id.isascii() and raw_id.isdigit()):
                 abort(400)
             presence[int(raw_id)] = request.form[key] == "1"
     return presence

@@ -28,3 +28,8 @@ def erp_scheduled_jobs():
 @hookimpl
 def erp_observatory_indicators(start, end):
     return [Indicator("exemplar.notes", "Notes", "count", services.notes_per_organization())]
+
+
+@hookimpl
+def erp_charge_sources(sources):
+    return services.describe_sources(sources)

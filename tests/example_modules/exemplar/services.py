@@ -6,7 +6,7 @@ from decimal import Decimal
 from core.accounts.permissions import check, scope
 from core.errors import DomainError
 from core.extensions import db
-from core.hookspecs import CalendarEvent
+from core.hookspecs import CalendarEvent, ChargeSource
 from core.web.urls import path_for
 from exemplar.models import Note
 
@@ -46,3 +46,10 @@ def note_events(user, start, end) -> list[CalendarEvent]:
 def notes_per_organization() -> dict[int, Decimal]:
     counts = db.session.execute(db.select(Note.organization_id, db.func.count()).group_by(Note.organization_id))
     return {org: Decimal(n) for org, n in counts}
+
+
+def describe_sources(sources: list[str]) -> list[ChargeSource]:
+    """The ledger sources "exemplar.note:<id>" this module posted, named after their note."""
+    ids = {int(s.split(":")[1]): s for s in sources if s.startswith("exemplar.note:") and s.split(":")[1].isdecimal()}
+    notes = db.session.scalars(db.select(Note).where(Note.id.in_(ids))) if ids else []
+    return [ChargeSource(ids[n.id], f"Note: {n.text}", path_for("exemplar.index")) for n in notes]
