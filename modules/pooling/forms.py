@@ -9,10 +9,8 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    DecimalField,
     FloatField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,11 +18,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.accounts.roles import ROLES
-from core.web.forms import LongSelect
-from modules.pooling.models.equipment import CONDITION_STATES
+from core.clock import local, wall_clock
+from core.web.forms import DecimalField, IntegerField, LongSelect
+from modules.pooling.models import CONDITION_STATES
+from modules.pooling.services.booking import MAX_UNITS_AT_ONCE
+from modules.pooling.services.pricing import MAX_PRICE, MAX_QUANTITY
 
 DT = "%Y-%m-%dT%H:%M"
 WEEKDAYS = [
@@ -37,15 +38,41 @@ WEEKDAYS = [
     ("7", _l("Sunday")),
 ]
 STATES = {"good": _l("Good"), "worn": _l("Worn"), "damaged": _l("Damaged")}
+MAX_HOURS = 24 * 92
+MONEY = NumberRange(min=0, max=MAX_PRICE)
 SCOPES = [("all", _l("All members")), ("organizations", _l("Some organizations")), ("roles", _l("Some roles"))]
+
+
+class ParisDateTimeField(DateTimeLocalField):
+    """A Paris wall-clock time typed in a form, as aware UTC (core.clock.wall_clock): a time that
+    does not exist or happens twice in Paris is refused on the field instead of being moved."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = wall_clock(self.data)  # LocalTimeError is a ValueError: WTForms shows it on the field
+
+    def _value(self):
+        if not self.raw_data and self.data is not None and self.data.tzinfo is not None:
+            return local(self.data).strftime(self.format[0])
+        return super()._value()
+
+
+class ActingForField(SelectField):
+    """The organization one acts for: a value outside the choices (a tampered form) is refused
+    with a message that says why, not WTForms' "Not a valid choice"."""
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(_l("This organization is not one you can act for."))
 
 
 class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateTimeLocalField(_l("Free from"), format=DT, validators=[InputRequired()])
-    end = DateTimeLocalField(_l("Until"), format=DT, validators=[InputRequired()])
+    start = ParisDateTimeField(_l("Free from"), format=DT, validators=[InputRequired()])
+    end = ParisDateTimeField(_l("Until"), format=DT, validators=[InputRequired()])
     category = SelectField(_l("Category"), choices=[], validate_choice=False)
     site_id = SelectField(_l("Site"), choices=[], coerce=str, validate_choice=False, widget=LongSelect())
     max_km = FloatField(_l("Within (km)"), validators=[Optional(), NumberRange(min=0, max=2000)])
@@ -53,10 +80,12 @@ class SearchForm(FlaskForm):
 
 
 class BookForm(FlaskForm):
-    start = DateTimeLocalField(_l("Pick-up"), format=DT, validators=[InputRequired()])
-    end = DateTimeLocalField(_l("Return"), format=DT, validators=[InputRequired()])
-    quantity = IntegerField(_l("Units"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)])
-    organization_id = SelectField(_l("Booking for"), coerce=int, choices=[])
+    start = ParisDateTimeField(_l("Pick-up"), format=DT, validators=[InputRequired()])
+    end = ParisDateTimeField(_l("Return"), format=DT, validators=[InputRequired()])
+    quantity = IntegerField(
+        _l("Units"), default=1, validators=[InputRequired(), NumberRange(min=1, max=MAX_UNITS_AT_ONCE)]
+    )
+    organization_id = ActingForField(_l("Booking for"), coerce=int, choices=[])
     purpose = StringField(_l("Purpose"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Book"))
 
@@ -75,8 +104,8 @@ class ConditionForm(FlaskForm):
 
 class UnavailabilityForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[("maintenance", _l("Maintenance")), ("blackout", _l("Blackout"))])
-    start = DateTimeLocalField(_l("From"), format=DT, validators=[InputRequired()])
-    end = DateTimeLocalField(_l("Until"), format=DT, validators=[InputRequired()])
+    start = ParisDateTimeField(_l("From"), format=DT, validators=[InputRequired()])
+    end = ParisDateTimeField(_l("Until"), format=DT, validators=[InputRequired()])
     unit_id = SelectField(_l("Unit"), coerce=int, choices=[])
     weekly_until = DateField(_l("Repeat every week until (optional)"), validators=[Optional()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
@@ -96,33 +125,33 @@ class EquipmentForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int, choices=[])
     site_address = StringField(_l("Address of the site"), validators=[Optional(), Length(max=300)])
     units = IntegerField(_l("Identical units"), default=1, validators=[InputRequired(), NumberRange(min=1, max=200)])
-    value = DecimalField(_l("Value (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)])
+    value = DecimalField(_l("Value (€)"), places=2, default=0, validators=[Optional(), MONEY])
     booking_scope = SelectField(_l("Who may book"), choices=SCOPES)
     allowed_org_ids = SelectMultipleField(_l("Organizations allowed"), coerce=int, choices=[])
     allowed_roles = SelectMultipleField(_l("Roles allowed"), choices=[(k, v) for k, v in ROLES.items()])
     min_hours = IntegerField(
-        _l("Minimum duration (hours)"), default=1, validators=[InputRequired(), NumberRange(min=0)]
+        _l("Minimum duration (hours)"), default=1, validators=[InputRequired(), NumberRange(min=0, max=MAX_HOURS)]
     )
     max_hours = IntegerField(
-        _l("Maximum duration (hours)"), default=168, validators=[InputRequired(), NumberRange(min=1, max=24 * 92)]
+        _l("Maximum duration (hours)"), default=168, validators=[InputRequired(), NumberRange(min=1, max=MAX_HOURS)]
     )
-    lead_hours = IntegerField(_l("Lead time (hours)"), default=0, validators=[InputRequired(), NumberRange(min=0)])
+    lead_hours = IntegerField(
+        _l("Lead time (hours)"), default=0, validators=[InputRequired(), NumberRange(min=0, max=MAX_HOURS)]
+    )
     buffer_minutes = IntegerField(
         _l("Buffer between bookings (minutes)"),
         default=0,
         validators=[InputRequired(), NumberRange(min=0, max=7 * 24 * 60)],
     )
     approval_required = BooleanField(_l("Bookings need the owner's approval"))
-    fee_per_day = DecimalField(_l("Fee per day (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)])
-    fee_per_half_day = DecimalField(
-        _l("Fee per half-day (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)]
-    )
-    deposit = DecimalField(_l("Deposit (€)"), places=2, default=0, validators=[Optional(), NumberRange(min=0)])
+    fee_per_day = DecimalField(_l("Fee per day (€)"), places=2, default=0, validators=[Optional(), MONEY])
+    fee_per_half_day = DecimalField(_l("Fee per half-day (€)"), places=2, default=0, validators=[Optional(), MONEY])
+    deposit = DecimalField(_l("Deposit (€)"), places=2, default=0, validators=[Optional(), MONEY])
     quota_bookings_per_month = IntegerField(
-        _l("Quota: bookings per organization per month"), validators=[Optional(), NumberRange(min=1)]
+        _l("Quota: bookings per organization per month"), validators=[Optional(), NumberRange(min=1, max=1000)]
     )
     quota_days_per_month = IntegerField(
-        _l("Quota: days per organization per month"), validators=[Optional(), NumberRange(min=1)]
+        _l("Quota: days per organization per month"), validators=[Optional(), NumberRange(min=1, max=31)]
     )
     opens_at = TimeField(_l("Pick-up and return from"), validators=[Optional()])
     closes_at = TimeField(_l("Pick-up and return until"), validators=[Optional()])
@@ -137,12 +166,12 @@ class CampaignForm(FlaskForm):
     supplier_name = StringField(_l("Supplier"), validators=[DataRequired(), Length(max=200)])
     supplier_contact = StringField(_l("Supplier contact"), validators=[Optional(), Length(max=300)])
     supplier_terms = TextAreaField(_l("Terms (delivery, payment)"), validators=[Optional(), Length(max=5000)])
-    opens_at = DateTimeLocalField(_l("Opens"), format=DT, validators=[InputRequired()])
-    deadline = DateTimeLocalField(_l("Deadline"), format=DT, validators=[InputRequired()])
-    min_total_quantity = IntegerField(_l("Minimum total quantity (units)"), validators=[Optional(), NumberRange(min=0)])
-    min_total_amount = DecimalField(
-        _l("Minimum total amount excl. VAT (€)"), places=2, validators=[Optional(), NumberRange(min=0)]
+    opens_at = ParisDateTimeField(_l("Opens"), format=DT, validators=[InputRequired()])
+    deadline = ParisDateTimeField(_l("Deadline"), format=DT, validators=[InputRequired()])
+    min_total_quantity = IntegerField(
+        _l("Minimum total quantity (units)"), validators=[Optional(), NumberRange(min=0, max=MAX_QUANTITY)]
     )
+    min_total_amount = DecimalField(_l("Minimum total amount excl. VAT (€)"), places=2, validators=[Optional(), MONEY])
     site_ids = SelectMultipleField(_l("Delivery sites"), coerce=int, choices=[])
     products = TextAreaField(
         _l("Products"),
@@ -157,7 +186,7 @@ class CampaignForm(FlaskForm):
 
 class PledgeForm(FlaskForm):
     product_id = HiddenField()
-    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=0)])
+    quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=0, max=MAX_QUANTITY)])
     delivery_site_id = SelectField(_l("Collected at"), coerce=int, choices=[])
-    organization_id = SelectField(_l("For"), coerce=int, choices=[])
+    organization_id = ActingForField(_l("For"), coerce=int, choices=[])
     submit = SubmitField(_l("Save my pledge"))

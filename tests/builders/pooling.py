@@ -12,7 +12,7 @@ from core.clock import from_local, today
 from core.db import utcnow
 from core.extensions import db
 from modules.pooling.models import Booking
-from modules.pooling.services import booking, purchases
+from modules.pooling.services import booking, campaign_setup, purchases
 from modules.pooling.services.equipment import save_equipment
 from modules.pooling.services.pricing import Tier
 
@@ -33,7 +33,7 @@ def at(days: int, hour: int) -> datetime:
 
 def _products():
     return [
-        purchases.ProductInput(
+        campaign_setup.ProductInput(
             "GANT", "Gants", "paire", 10, Decimal("20"), [Tier(1, 49, Decimal("4.20")), Tier(50, None, Decimal("3.60"))]
         )
     ]
@@ -41,7 +41,7 @@ def _products():
 
 def campaign(net, title: str, site_ids: list[int]):
     """An open group purchase of gloves (packs of 10) by the network, closing in ten days."""
-    return purchases.create_campaign(
+    return campaign_setup.create_campaign(
         net.admin,
         net.network.id,
         title,

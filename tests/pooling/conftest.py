@@ -79,8 +79,8 @@ def make_equipment(net):
 @pytest.fixture
 def make_campaign(net):
     """An open campaign of gloves (packs of 10, tiers 1-49 / 50-199 / 200+) paid by the network."""
+    from modules.pooling.services.campaign_setup import ProductInput, create_campaign
     from modules.pooling.services.pricing import Tier
-    from modules.pooling.services.purchases import ProductInput, create_campaign
 
     def factory(deadline_days: float = 10, min_quantity: int | None = None, vat: str = "20", **fields):
         from core.db import utcnow

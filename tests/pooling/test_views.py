@@ -195,7 +195,10 @@ def test_usage_statement_csv_and_chart(client, login_as, net, make_equipment):
     page = client.get(f"/pooling/usage?organization={net.booker.id}")
     assert page.status_code == 200 and "Camion" in page.get_data(as_text=True)
     csv_text = client.get(f"/pooling/usage.csv?organization={net.booker.id}").get_data(as_text=True)
-    assert csv_text.splitlines()[0].startswith("booking,item") and "Camion" in csv_text
+    assert (
+        csv_text.splitlines()[0] == "\ufeffbooking;item;unit;organization;start;end;days;fee_eur"
+        and "Camion" in csv_text
+    )
     assert client.get(f"/pooling/usage.svg?organization={net.booker.id}").mimetype == "image/svg+xml"
     assert client.get(f"/pooling/usage?organization={net.other.id}").status_code == 404
     assert client.get(f"/pooling/usage?equipment={van.id}").status_code == 404  # not the owner

@@ -9,7 +9,6 @@ from flask_login import current_user
 from core.accounts.permissions import require
 from core.api import page_of, paginate
 from core.clock import today
-from core.extensions import db
 from modules.pooling.api import blp
 from modules.pooling.api.schemas import (
     AvailabilityQuery,
@@ -98,7 +97,6 @@ def create_booking(args):
         args.get("organization_id"),
         args["purpose"],
     )
-    db.session.commit()
     return bookings
 
 
@@ -114,7 +112,6 @@ def show_booking(booking_id: int):
 @blp.response(200, BookingSchema)
 def cancel_booking(booking_id: int):
     booking = booking_service.cancel(current_user, booking_id)
-    db.session.commit()
     return booking
 
 
@@ -123,7 +120,6 @@ def cancel_booking(booking_id: int):
 @blp.response(200, BookingSchema)
 def approve_booking(booking_id: int):
     booking = booking_service.approve(current_user, booking_id)
-    db.session.commit()
     return booking
 
 
@@ -133,5 +129,4 @@ def approve_booking(booking_id: int):
 @blp.response(200, BookingSchema)
 def refuse_booking(args, booking_id: int):
     booking = booking_service.refuse(current_user, booking_id, args["reason"])
-    db.session.commit()
     return booking

@@ -8,18 +8,16 @@ import marshmallow as ma
 from flask_login import current_user
 
 from core.accounts.permissions import require
-from core.api import Id, PageArgs, page_of, paginate
+from core.api import AwareDateTime, Id, PageArgs, page_of, paginate
 from core.extensions import db
 from modules.pooling.api import blp
-from modules.pooling.api.schemas import AwareDateTime
 from modules.pooling.models import Campaign
-from modules.pooling.services import purchases
+from modules.pooling.services import campaign_setup, purchases
 from modules.pooling.services.common import optional_org_id
-from modules.pooling.services.pricing import Tier
+from modules.pooling.services.pricing import MAX_PRICE, MAX_QUANTITY, Tier
 
-MAX_QUANTITY = 1_000_000
 QUANTITY = ma.validate.Range(min=1, max=MAX_QUANTITY)
-PRICE = ma.validate.Range(min=0, max=Decimal("99999999.99"))
+PRICE = ma.validate.Range(min=0, max=MAX_PRICE)
 
 
 class TierSchema(ma.Schema):
@@ -169,7 +167,7 @@ def list_campaigns(args):
 def create_campaign(args):
     """Create a campaign; tiers must start at 1, follow each other and end open-ended."""
     products = [
-        purchases.ProductInput(
+        campaign_setup.ProductInput(
             p["reference"],
             p["name"],
             p["unit"],
@@ -179,7 +177,7 @@ def create_campaign(args):
         )
         for p in args["products"]
     ]
-    campaign = purchases.create_campaign(
+    campaign = campaign_setup.create_campaign(
         current_user,
         args["organization_id"],
         args["title"],
@@ -194,7 +192,6 @@ def create_campaign(args):
         args["min_total_quantity"],
         args["min_total_amount"],
     )
-    db.session.commit()
     return campaign
 
 
@@ -222,7 +219,6 @@ def set_pledge(args, campaign_id: int):
         args.get("organization_id"),
         args.get("delivery_site_id"),
     )
-    db.session.commit()
     campaign = purchases.get_campaign(campaign_id, current_user)
     return _figures(campaign, optional_org_id(current_user, "pooling.purchase.pledge", args.get("organization_id")))
 
@@ -242,7 +238,6 @@ def list_shares(campaign_id: int):
 def record_reception(args, campaign_id: int):
     """Record delivered quantities; shares are recomputed and posted to the ledger."""
     campaign = purchases.receive(current_user, campaign_id, args["delivered"])
-    db.session.commit()
     return purchases.stored_shares(campaign, current_user)
 
 
@@ -251,5 +246,4 @@ def record_reception(args, campaign_id: int):
 @blp.response(200, CampaignSchema)
 def cancel_campaign(campaign_id: int):
     campaign = purchases.cancel_campaign(current_user, campaign_id)
-    db.session.commit()
     return campaign

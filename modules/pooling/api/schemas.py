@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import date
 
 import marshmallow as ma
 
-from core.api import Id, PageArgs
-from core.clock import from_local
-
-
-class AwareDateTime(ma.fields.DateTime):
-    """ISO 8601; a time without offset is a Paris wall-clock time. Returned in UTC."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        result = super()._deserialize(value, attr, data, **kwargs)
-        return from_local(result) if result.tzinfo is None else result.astimezone(UTC)
+from core.api import AwareDateTime, Id, PageArgs
+from modules.pooling.services.booking import MAX_UNITS_AT_ONCE
 
 
 class OrgRefSchema(ma.Schema):
@@ -71,7 +63,10 @@ class SearchResultSchema(ma.Schema):
 
 
 class AvailabilityQuery(ma.Schema):
-    first_day = ma.fields.Date(metadata={"example": "2026-12-01"})
+    # bounded so that the days counted from it stay in the calendar (9999-12-31 + 28 days overflows)
+    first_day = ma.fields.Date(
+        validate=ma.validate.Range(min=date(2000, 1, 1), max=date(2999, 12, 31)), metadata={"example": "2026-12-01"}
+    )
     days = ma.fields.Integer(load_default=28, validate=ma.validate.Range(min=1, max=92))
 
 
@@ -106,7 +101,7 @@ class BookRequestSchema(ma.Schema):
     equipment_id = Id(required=True)
     start = AwareDateTime(required=True, metadata={"example": "2026-12-01T09:00:00+01:00"})
     end = AwareDateTime(required=True, metadata={"example": "2026-12-03T18:00:00+01:00"})
-    quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=50))
+    quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_UNITS_AT_ONCE))
     organization_id = Id(metadata={"description": "Needed when you act for several organizations"})
     purpose = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
 

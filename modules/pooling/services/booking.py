@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from core import audit, mail
+from core.accounts.directory import managers_of
 from core.accounts.models import Organization
 from core.accounts.permissions import has_permission
 from core.calendar import to_ics
@@ -34,9 +35,10 @@ from core.db import elapsed_seconds, utcnow
 from core.errors import Conflict, DomainError, NotFound
 from core.extensions import db
 from core.hookspecs import CalendarEvent
+from core.web.urls import path_for
 from modules.pooling.models import ACTIVE, Booking, Equipment, EquipmentUnit
 from modules.pooling.services import slots
-from modules.pooling.services.common import acting_org_id, managers_of, notify
+from modules.pooling.services.common import acting_org_id, check_planned, notify
 from modules.pooling.services.equipment import get_equipment
 
 HALF_DAY_HOURS = 5  # a remainder up to five hours is charged as a half-day
@@ -190,6 +192,7 @@ def book(
     purpose: str = "",
 ) -> list[Booking]:
     """Book ``quantity`` units: all of them in one transaction, or none."""
+    check_planned(start=start, end=end)
     org_id = acting_org_id(user, "pooling.book", organization_id)
     equipment = get_equipment(equipment_id, user, for_update=True)
     if not equipment.active:
@@ -342,7 +345,7 @@ def booking_events(stmt) -> list[CalendarEvent]:
             start_at,
             end_at,
             "pooling",
-            url=f"/pooling/bookings/{id_}",
+            url=path_for("pooling.booking", booking_id=id_),
             location=address or site_name,
             description=purpose or None,
         )

@@ -7,11 +7,21 @@ import math
 from flask_babel import gettext as _
 
 from core import mail
-from core.accounts.models import Membership, Organization, User
+from core.accounts.models import Organization
 from core.accounts.permissions import has_permission, permitted_org_ids
-from core.accounts.roles import MEMBER_MANAGER, NETWORK_ADMIN
+from core.clock import check_horizon
 from core.errors import DomainError, NotFound
-from core.extensions import db
+
+# Bookings, campaigns and unavailability periods are planned at most this far ahead: a later date
+# is a typo in the year (9999), not a plan, and would be approved and charged as one.
+PLANNING_YEARS = 2
+
+
+def check_planned(**moments) -> None:
+    """Refuse, on its field, any of the given dates beyond the planning horizon (or before 2000)."""
+    for field, moment in moments.items():
+        if moment is not None:
+            check_horizon(moment, PLANNING_YEARS, field)
 
 
 def acting_org_id(user, permission: str, organization_id: int | None) -> int:
@@ -36,28 +46,6 @@ def optional_org_id(user, permission: str, organization_id: int | None) -> int |
         return acting_org_id(user, permission, None)
     except DomainError:
         return None
-
-
-def org_choices(user, permission: str) -> list[tuple[int, str]]:
-    orgs = permitted_org_ids(user, permission)
-    stmt = db.select(Organization.id, Organization.name).where(Organization.active).order_by(Organization.name)
-    if orgs is not None:
-        stmt = stmt.where(Organization.id.in_(orgs or [-1]))
-    return [(row.id, row.name) for row in db.session.execute(stmt)]
-
-
-def managers_of(organization_id: int) -> list[User]:
-    """The people to tell about an organization's equipment or purchase: its managers, else admins."""
-    stmt = (
-        db.select(User)
-        .join(Membership)
-        .where(Membership.organization_id == organization_id, Membership.role == MEMBER_MANAGER, User.active)
-    )
-    users = list(db.session.scalars(stmt))
-    if not users:
-        stmt = db.select(User).join(Membership).where(Membership.role == NETWORK_ADMIN, User.active)
-        users = list(db.session.scalars(stmt))
-    return list({u.id: u for u in users}.values())
 
 
 def notify(template: str, users, **context) -> None:

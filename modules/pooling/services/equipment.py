@@ -14,7 +14,7 @@ from core.calendar import new_feed_token
 from core.errors import DomainError, NotFound
 from core.extensions import db
 from modules.pooling.models import ACTIVE, Booking, Equipment, EquipmentUnit, OrganizationFeed, Unavailability
-from modules.pooling.services.common import notify
+from modules.pooling.services.common import check_planned, notify
 
 RULE_FIELDS = (
     "name",
@@ -194,6 +194,7 @@ def declare_unavailability(
         raise NotFound(_("This equipment does not exist."))
     if end <= start:
         raise DomainError(_("The end must be after the start."), field="end")
+    check_planned(start=start, end=end, weekly_until=weekly_until)
     if weekly_until is not None and weekly_until <= start:
         raise DomainError(_("The repetition must end after the first period."), field="weekly_until")
     if weekly_until is not None and weekly_until - start > timedelta(weeks=MAX_WEEKLY_REPEATS):

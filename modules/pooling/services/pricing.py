@@ -18,6 +18,9 @@ from flask_babel import gettext as _
 from core.errors import DomainError
 from core.money import allocate, to_cents
 
+# The bounds of every quantity and price typed on the web or in the API (the columns hold more).
+MAX_QUANTITY = 1_000_000
+MAX_PRICE = Decimal("99999999.99")
 TIER_LINE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)|(\+))\s*:\s*([0-9]+(?:[.,][0-9]{1,2})?)\s*$")
 
 
@@ -59,6 +62,8 @@ def validate_tiers(tiers: list[Tier], field: str = "tiers") -> list[Tier]:
             raise DomainError(_("A tier ends before it starts."), field=field)
         if tier.unit_price < 0:
             raise DomainError(_("A price cannot be negative."), field=field)
+        if tier.unit_price > MAX_PRICE or max(tier.min_quantity, tier.max_quantity or 0) > MAX_QUANTITY:
+            raise DomainError(_("A tier goes beyond the limits of an order."), field=field)
     if tiers[-1].max_quantity is not None:
         raise DomainError(_("The last tier must be open-ended (e.g. '200+: 9.20')."), field=field)
     return tiers
@@ -83,9 +88,12 @@ def next_tier(tiers, quantity: int) -> tuple[int, Decimal] | None:
 
 def parse_decimal(value: str, field: str) -> Decimal:
     try:
-        return Decimal(str(value).replace(",", "."))
+        number = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
-        raise DomainError(_("Enter a number."), field=field) from None
+        number = None
+    if number is None or not number.is_finite():  # "NaN" and "Infinity" parse, but compare with nothing
+        raise DomainError(_("Enter a number."), field=field)
+    return number
 
 
 @dataclass(frozen=True)

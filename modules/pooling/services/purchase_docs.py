@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from decimal import Decimal
 
@@ -23,18 +21,19 @@ def _money(value: Decimal) -> str:
 
 
 def order_rows(campaign: Campaign) -> list[list]:
+    """One row per product; its quantity is the one its amounts are computed on (the delivered one
+    once received), so that every amount is the printed quantity times the printed price."""
     lines = {line.product_id: line for line in order_lines(campaign)}
     rows = []
     for product in campaign.products:
         line = lines[product.id]
-        quantity = product.delivered_quantity if campaign.status == "received" else line.quantity
         rows.append(
             [
                 product.reference,
                 product.name,
                 product.unit,
                 product.pack_size,
-                quantity,
+                line.quantity,
                 line.unit_price,
                 line.excl_vat,
                 product.vat_rate,
@@ -59,15 +58,13 @@ HEADER = [
 ]
 
 
-def order_csv(campaign: Campaign) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writer.writerows(order_rows(campaign))
-    writer.writerow([])
-    writer.writerow(["delivery_site", "organization", "product", "units"])
-    writer.writerows(delivery_split(campaign))
-    return out.getvalue()
+SPLIT_HEADER = ["delivery_site", "organization", "product", "units"]
+
+
+def order_table(campaign: Campaign) -> tuple[list[str], list[list]]:
+    """(header, rows) of the purchase order for core.spreadsheets: the order lines, a blank row,
+    then who collects what where."""
+    return HEADER, [*order_rows(campaign), [], SPLIT_HEADER, *map(list, delivery_split(campaign))]
 
 
 def order_pdf(campaign: Campaign) -> bytes:

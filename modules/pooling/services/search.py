@@ -7,8 +7,6 @@ each and combined in memory.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -216,24 +214,25 @@ def usage(
     return list(db.session.scalars(stmt))
 
 
-def usage_csv(bookings: list[Booking]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["booking", "item", "unit", "organization", "start", "end", "days", "fee_eur"])
-    for b in bookings:
-        writer.writerow(
-            [
-                b.id,
-                b.equipment.name,
-                b.unit.number,
-                b.organization.name,
-                local(b.start_at).isoformat(),
-                local(b.end_at).isoformat(),
-                billable_days(b.start_at, b.end_at),
-                b.fee,
-            ]
-        )
-    return out.getvalue()
+USAGE_HEADER = ["booking", "item", "unit", "organization", "start", "end", "days", "fee_eur"]
+
+
+def usage_table(bookings: list[Booking]) -> tuple[list[str], list[list]]:
+    """(header, rows) of a usage statement, for core.spreadsheets (which defuses formulas typed in names)."""
+    rows = [
+        [
+            b.id,
+            b.equipment.name,
+            b.unit.number,
+            b.organization.name,
+            b.start_at,
+            b.end_at,
+            billable_days(b.start_at, b.end_at),
+            b.fee,
+        ]
+        for b in bookings
+    ]
+    return USAGE_HEADER, rows
 
 
 def usage_by_month(bookings: list[Booking]) -> tuple[list[str], list[int], list]:

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.accounts.directory import organization_choices
 from core.accounts.permissions import has_permission, require
 from core.charts import chart, svg_response
 from core.clock import from_local
-from core.errors import DomainError, NotFound
 from core.extensions import db
+from core.spreadsheets import csv_response
 from core.uploads import send
-from core.web.lifecycle import attach_error
+from core.web.forms import query_id
+from core.web.lifecycle import act, submit
 from core.web.pagination import matching, paged, search_term
 from modules.pooling.forms import BookForm, ConditionForm, RefuseForm
 from modules.pooling.models import Booking, ConditionReport, Equipment, OrganizationFeed
 from modules.pooling.services import booking as booking_service
 from modules.pooling.services import handover
 from modules.pooling.services import search as search_service
-from modules.pooling.services.common import org_choices
 from modules.pooling.services.equipment import get_equipment, managed_equipment, organization_feed_token
 from modules.pooling.views import bp
-from modules.pooling.views.equipment import _item_page
+from modules.pooling.views.item_page import item_page
 
 
 @bp.route("/equipment/<int:equipment_id>/book", methods=["POST"])
@@ -32,28 +33,35 @@ from modules.pooling.views.equipment import _item_page
 def book(equipment_id: int):
     equipment = get_equipment(equipment_id, current_user)
     form = BookForm()
-    form.organization_id.choices = org_choices(current_user, "pooling.book")
+    form.organization_id.choices = organization_choices(current_user, "pooling.book")
     if form.validate_on_submit():
-        try:
-            bookings = booking_service.book(
+        done = submit(
+            form,
+            lambda: booking_service.book(
                 current_user,
                 equipment.id,
-                from_local(form.start.data),
-                from_local(form.end.data),
+                form.start.data,
+                form.end.data,
                 form.quantity.data,
                 form.organization_id.data,
                 form.purpose.data or "",
-            )
-            db.session.commit()
-            if bookings[0].status == "requested":
-                flash(_("Your request is sent; the owner will approve it."), "success")
-            else:
-                flash(_("Booked. A confirmation is on its way by e-mail."), "success")
-            return redirect(url_for("pooling.booking", booking_id=bookings[0].id))
-        except DomainError as error:
-            attach_error(form, error)
-            equipment = get_equipment(equipment_id, current_user)
-    return _item_page(equipment, form, status=422)
+            ),
+            None,
+            _booked,
+        )
+        if done:
+            return done
+        equipment = get_equipment(equipment_id, current_user)  # reloaded after the refusal's rollback
+    return item_page(equipment, form, status=422)
+
+
+def _booked(bookings: list[Booking]) -> str:
+    """Where a booking leads, with the message its status calls for."""
+    if bookings[0].status == "requested":
+        flash(_("Your request is sent; the owner will approve it."), "success")
+    else:
+        flash(_("Booked. A confirmation is on its way by e-mail."), "success")
+    return url_for("pooling.booking", booking_id=bookings[0].id)
 
 
 @bp.route("/bookings")
@@ -64,7 +72,7 @@ def bookings():
     stmt = stmt.order_by(Booking.start_at.desc(), Booking.id)
     if status:
         stmt = stmt.where(Booking.status == status)
-    own = [(i, n) for i, n in org_choices(current_user, "pooling.book") if i in current_user.organization_ids]
+    own = [(i, n) for i, n in organization_choices(current_user, "pooling.book") if i in current_user.organization_ids]
     tokens = dict(
         db.session.execute(
             db.select(OrganizationFeed.organization_id, OrganizationFeed.token).where(
@@ -83,10 +91,11 @@ def bookings():
 @bp.route("/organizations/<int:organization_id>/feed", methods=["POST"])
 @require("pooling.book")
 def organization_feed(organization_id: int):
-    organization_feed_token(current_user, organization_id, renew=True)
-    db.session.commit()
-    flash(_("A new calendar link is ready; the previous one no longer works."), "success")
-    return redirect(url_for("pooling.bookings"))
+    return act(
+        lambda: organization_feed_token(current_user, organization_id, renew=True),
+        _("A new calendar link is ready; the previous one no longer works."),
+        url_for("pooling.bookings"),
+    )
 
 
 @bp.route("/approvals")
@@ -123,29 +132,24 @@ def _booking_page(
     ), status
 
 
-def _act(booking_id: int, action, message: str):
-    try:
-        action()
-        db.session.commit()
-        flash(message, "success")
-    except DomainError as error:
-        db.session.rollback()
-        if isinstance(error, NotFound):
-            raise
-        flash(error.message, "danger")
-    return redirect(url_for("pooling.booking", booking_id=booking_id))
-
-
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["POST"])
 @require("pooling.view")
 def cancel(booking_id: int):
-    return _act(booking_id, lambda: booking_service.cancel(current_user, booking_id), _("The booking is cancelled."))
+    return act(
+        lambda: booking_service.cancel(current_user, booking_id),
+        _("The booking is cancelled."),
+        url_for("pooling.booking", booking_id=booking_id),
+    )
 
 
 @bp.route("/bookings/<int:booking_id>/approve", methods=["POST"])
 @require("pooling.approve")
 def approve(booking_id: int):
-    return _act(booking_id, lambda: booking_service.approve(current_user, booking_id), _("The booking is approved."))
+    return act(
+        lambda: booking_service.approve(current_user, booking_id),
+        _("The booking is approved."),
+        url_for("pooling.booking", booking_id=booking_id),
+    )
 
 
 @bp.route("/bookings/<int:booking_id>/refuse", methods=["POST"])
@@ -155,20 +159,20 @@ def refuse(booking_id: int):
     if not form.validate_on_submit():
         item = booking_service.visible_booking(booking_id, current_user)
         return _booking_page(item, 422, refuse_form=form)
-    return _act(
-        booking_id,
+    return act(
         lambda: booking_service.refuse(current_user, booking_id, form.reason.data),
         _("The booking is refused; the booker is told why."),
+        url_for("pooling.booking", booking_id=booking_id),
     )
 
 
 @bp.route("/bookings/<int:booking_id>/no-show", methods=["POST"])
 @require("pooling.view")
 def no_show(booking_id: int):
-    return _act(
-        booking_id,
+    return act(
         lambda: booking_service.mark_no_show(current_user, booking_id),
         _("The booking is recorded as a no-show."),
+        url_for("pooling.booking", booking_id=booking_id),
     )
 
 
@@ -181,14 +185,13 @@ def handover_step(booking_id: int, moment: str):
     if not form.validate_on_submit():
         return _booking_page(item, 422, condition_form=form)
     step = handover.check_out if moment == "check-out" else handover.check_in
-    try:
-        step(current_user, booking_id, form.state.data, form.comment.data or "", form.photo.data or None)
-        db.session.commit()
-    except DomainError as error:
-        attach_error(form, error)
-        return _booking_page(booking_service.visible_booking(booking_id, current_user), 422, condition_form=form)
-    flash(_("Picked up: have a good use.") if moment == "check-out" else _("Returned. Thank you!"), "success")
-    return redirect(url_for("pooling.booking", booking_id=booking_id))
+    done = submit(
+        form,
+        lambda: step(current_user, booking_id, form.state.data, form.comment.data or "", form.photo.data or None),
+        _("Picked up: have a good use.") if moment == "check-out" else _("Returned. Thank you!"),
+        url_for("pooling.booking", booking_id=booking_id),
+    )
+    return done or _booking_page(booking_service.visible_booking(booking_id, current_user), 422, condition_form=form)
 
 
 @bp.route("/reports/<int:report_id>/photo")
@@ -208,15 +211,11 @@ def _usage_subject():
     """(title, bookings) for ?equipment=<id> (its owner) or ?organization=<id> (its members)."""
     start = _month_arg("from")
     end = _month_arg("to")
-    if request.args.get("equipment", "").isdigit():
-        equipment = managed_equipment(int(request.args["equipment"]), current_user)
+    if request.args.get("equipment"):
+        equipment = managed_equipment(query_id("equipment") or abort(404), current_user)
         return equipment.name, search_service.usage(equipment_id=equipment.id, start=start, end=end)
-    choices = dict(org_choices(current_user, "pooling.book"))
-    org_id = (
-        int(request.args["organization"])
-        if request.args.get("organization", "").isdigit()
-        else next(iter(choices), None)
-    )
+    choices = dict(organization_choices(current_user, "pooling.book"))
+    org_id = query_id("organization") if request.args.get("organization") else next(iter(choices), None)
     if org_id not in choices:
         abort(404)
     return choices[org_id], search_service.usage(organization_id=org_id, start=start, end=end)
@@ -225,7 +224,7 @@ def _usage_subject():
 def _month_arg(name: str) -> datetime | None:
     try:
         return from_local(datetime.strptime(request.args.get(name, ""), "%Y-%m"))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a month, or one so early its UTC time underflows (0001-01)
         return None
 
 
@@ -241,19 +240,15 @@ def usage():
         labels=labels,
         days=days,
         fees=fees,
-        orgs=org_choices(current_user, "pooling.book"),
+        orgs=organization_choices(current_user, "pooling.book"),
     )
 
 
 @bp.route("/usage.csv")
 @require("pooling.view")
 def usage_csv():
-    title, rows = _usage_subject()
-    return Response(
-        search_service.usage_csv(rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="pooling-usage.csv"'},
-    )
+    _title, rows = _usage_subject()
+    return csv_response("pooling-usage.csv", *search_service.usage_table(rows))
 
 
 @bp.route("/usage.svg")

@@ -10,36 +10,26 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.accounts.directory import organization_choices
 from core.accounts.models import Organization
 from core.accounts.permissions import has_permission, require
 from core.calendar import feed_window, to_ics
 from core.clock import from_local, today
-from core.errors import DomainError
 from core.extensions import db
 from core.uploads import IMAGES, save, send
-from core.web.lifecycle import attach_error
+from core.web.forms import query_id
+from core.web.lifecycle import act, submit
 from core.web.pagination import paged
 from modules.pooling.forms import DT, BookForm, EquipmentForm, SearchForm, UnavailabilityForm
 from modules.pooling.models import Booking, Equipment, OrganizationFeed, Unavailability
 from modules.pooling.services import equipment as equipment_service
 from modules.pooling.services import search as search_service
 from modules.pooling.services.booking import booking_events
-from modules.pooling.services.common import optional_org_id, org_choices
+from modules.pooling.services.common import optional_org_id
 from modules.pooling.views import bp
+from modules.pooling.views.item_page import item_page
 
-CALENDAR_DAYS = 28
 SITE_DAYS = 14
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return from_local(value) if value else None
-
-
-def _site_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        db.select(Organization.id, Organization.name).where(Organization.active).order_by(Organization.name)
-    )
-    return [(r.id, r.name) for r in rows]
 
 
 @bp.route("/")
@@ -49,19 +39,20 @@ def search():
     form = SearchForm(request.args)
     form.category.choices = [("", _("All categories"))] + [(c, c) for c in search_service.categories()]
     form.site_id.choices = [("", _("All sites"))] + [(str(i), n) for i, n in search_service.sites()]
-    form.organization_id.choices = [(str(i), n) for i, n in org_choices(current_user, "pooling.book")]
+    allowed = organization_choices(current_user, "pooling.book")
+    form.organization_id.choices = [(str(i), n) for i, n in allowed]
     results, org_id = None, None
     if request.args.get("start") and form.validate():
-        start, end = _utc(form.start.data), _utc(form.end.data)
+        start, end = form.start.data, form.end.data
         if end <= start:
             form.end.errors.append(_("The end must be after the start."))
         else:
-            chosen = int(form.organization_id.data) if (form.organization_id.data or "").isdigit() else None
-            try:
-                org_id = optional_org_id(current_user, "pooling.book", chosen)
-            except DomainError as error:
-                attach_error(form, error)
-            site = int(form.site_id.data) if (form.site_id.data or "").isdigit() else None
+            chosen = query_id("organization_id")
+            if chosen is not None and chosen not in dict(allowed):
+                form.organization_id.errors.append(_("This organization is not one you can act for."))
+                chosen = None
+            org_id = optional_org_id(current_user, "pooling.book", chosen)
+            site = query_id("site_id")
             results = search_service.search(
                 current_user, start, end, org_id, form.category.data or None, site, form.max_km.data
             )
@@ -85,16 +76,16 @@ def catalog():
 def item(equipment_id: int):
     equipment = equipment_service.get_equipment(equipment_id, current_user)
     form = BookForm()
-    form.organization_id.choices = org_choices(current_user, "pooling.book")
+    form.organization_id.choices = organization_choices(current_user, "pooling.book")
     searched = _typed(request.args.get("start")), _typed(request.args.get("end"))
     if None not in searched:  # coming from the search: book the dates that were searched
         form.start.data, form.end.data = searched
     else:
         start = datetime.combine(today() + timedelta(days=1), equipment.opens_at or time(9))
         form.start.data, form.end.data = start, start + timedelta(hours=max(equipment.min_hours, 1))
-    if (request.args.get("organization_id") or "").isdigit():
-        form.organization_id.data = int(request.args["organization_id"])
-    return _item_page(equipment, form)
+    if query_id("organization_id") is not None:
+        form.organization_id.data = query_id("organization_id")
+    return item_page(equipment, form)
 
 
 def _typed(value: str | None) -> datetime | None:
@@ -103,31 +94,6 @@ def _typed(value: str | None) -> datetime | None:
         return datetime.strptime(value or "", DT)
     except ValueError:
         return None
-
-
-def _item_page(equipment: Equipment, form: BookForm, status: int = 200):
-    first = today()
-    grid = search_service.availability([equipment], first, CALENDAR_DAYS)[equipment.id]
-    days = [first + timedelta(days=i) for i in range(CALENDAR_DAYS)]
-    owner = has_permission(current_user, "pooling.manage", equipment.organization_id)
-    window = (from_local(datetime.combine(first, time.min)), from_local(datetime.combine(days[-1], time.max)))
-    upcoming = search_service.bookings_between([equipment.id], *window) if owner else []
-    periods = list(db.session.scalars(equipment_service.unavailabilities_stmt([equipment.id], *window)))
-    period_form = None
-    if owner:
-        period_form = UnavailabilityForm(prefix="period")
-        period_form.unit_id.choices = [(0, _("All units"))] + [(u.id, f"#{u.number}") for u in equipment.unit_list]
-    return render_template(
-        "pooling/item.html",
-        equipment=equipment,
-        form=form,
-        grid=list(zip(days, grid)),
-        owner=owner,
-        upcoming=upcoming,
-        periods=periods,
-        period_form=period_form,
-        can_book=has_permission(current_user, "pooling.book"),
-    ), status
 
 
 @bp.route("/equipment/<int:equipment_id>/qr.svg")
@@ -168,9 +134,8 @@ def _equipment_form(equipment: Equipment | None = None) -> EquipmentForm:
         form.allowed_org_ids.data = sorted(equipment.allowed_org_id_set)
         form.allowed_roles.data = sorted(equipment.allowed_role_set)
         form.open_weekdays.data = list(equipment.open_weekdays)
-    form.organization_id.choices = org_choices(current_user, "pooling.manage")
-    form.site_id.choices = _site_choices()
-    form.allowed_org_ids.choices = _site_choices()
+    form.organization_id.choices = organization_choices(current_user, "pooling.manage")
+    form.site_id.choices = form.allowed_org_ids.choices = organization_choices()
     return form
 
 
@@ -186,6 +151,15 @@ def _form_values(form: EquipmentForm) -> dict:
     return values
 
 
+def _save_equipment(form: EquipmentForm, equipment: Equipment | None) -> Equipment:
+    saved = equipment_service.save_equipment(
+        current_user, form.organization_id.data, form.site_id.data, form.units.data, _form_values(form), equipment
+    )
+    if form.photo.data:
+        saved.photo = save(form.photo.data, "pooling", IMAGES, field="photo").stored_name
+    return saved
+
+
 @bp.route("/equipment/new", methods=["GET", "POST"])
 @bp.route("/equipment/<int:equipment_id>/edit", methods=["GET", "POST"])
 @require("pooling.manage")
@@ -193,23 +167,17 @@ def edit(equipment_id: int | None = None):
     equipment = equipment_service.managed_equipment(equipment_id, current_user) if equipment_id else None
     form = _equipment_form(equipment)
     if form.validate_on_submit():
-        try:
-            saved = equipment_service.save_equipment(
-                current_user,
-                form.organization_id.data,
-                form.site_id.data,
-                form.units.data,
-                _form_values(form),
-                equipment,
-            )
-            if form.photo.data:
-                saved.photo = save(form.photo.data, "pooling", IMAGES, field="photo").stored_name
-            db.session.commit()
-            flash(_("The equipment is saved."), "success")
-            return redirect(url_for("pooling.item", equipment_id=saved.id))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template("pooling/edit.html", form=form, equipment=equipment), 422 if form.errors else 200
+        done = submit(
+            form,
+            lambda: _save_equipment(form, equipment),
+            _("The equipment is saved."),
+            lambda saved: url_for("pooling.item", equipment_id=saved.id),
+        )
+        if done:
+            return done
+    return render_template(
+        "pooling/edit.html", form=form, equipment=equipment
+    ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/equipment/<int:equipment_id>/unavailability", methods=["POST"])
@@ -218,54 +186,54 @@ def declare_period(equipment_id: int):
     equipment = equipment_service.managed_equipment(equipment_id, current_user)
     period_form = UnavailabilityForm(prefix="period")
     period_form.unit_id.choices = [(0, "")] + [(u.id, str(u.number)) for u in equipment.unit_list]
-    if period_form.validate_on_submit():
-        until = period_form.weekly_until.data
-        try:
-            _period, clashes = equipment_service.declare_unavailability(
-                current_user,
-                equipment,
-                period_form.kind.data,
-                _utc(period_form.start.data),
-                _utc(period_form.end.data),
-                period_form.reason.data or "",
-                period_form.unit_id.data or None,
-                from_local(datetime.combine(until, time.max)) if until else None,
-            )
-            db.session.commit()
-            flash(_("The period is declared."), "success")
-            if clashes:
-                flash(
-                    _("%(n)d booking(s) clash with it; their bookers were told. Resolve them below.", n=len(clashes)),
-                    "warning",
-                )
-            return redirect(url_for("pooling.item", equipment_id=equipment.id))
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
-    else:
-        flash(_("Check the dates of the period."), "danger")
-    return redirect(url_for("pooling.item", equipment_id=equipment.id))
+    page = url_for("pooling.item", equipment_id=equipment.id)
+    if not period_form.validate_on_submit():
+        for errors in period_form.errors.values():
+            for message in errors:
+                flash(message, "danger")
+        return redirect(page)
+    return act(lambda: _declare(period_form, equipment), _("The period is declared."), page)
+
+
+def _declare(period_form: UnavailabilityForm, equipment: Equipment) -> None:
+    until = period_form.weekly_until.data
+    _period, clashes = equipment_service.declare_unavailability(
+        current_user,
+        equipment,
+        period_form.kind.data,
+        period_form.start.data,
+        period_form.end.data,
+        period_form.reason.data or "",
+        period_form.unit_id.data or None,
+        from_local(datetime.combine(until, time.max)) if until else None,
+    )
+    if clashes:
+        flash(
+            _("%(n)d booking(s) clash with it; their bookers were told. Resolve them below.", n=len(clashes)),
+            "warning",
+        )
 
 
 @bp.route("/unavailability/<int:period_id>/delete", methods=["POST"])
 @require("pooling.manage")
 def remove_period(period_id: int):
     period = db.session.get(Unavailability, period_id) or abort(404)
-    equipment_id = period.equipment_id
-    equipment_service.remove_unavailability(current_user, period_id)
-    db.session.commit()
-    flash(_("The period is removed."), "success")
-    return redirect(url_for("pooling.item", equipment_id=equipment_id))
+    return act(
+        lambda: equipment_service.remove_unavailability(current_user, period_id),
+        _("The period is removed."),
+        url_for("pooling.item", equipment_id=period.equipment_id),
+    )
 
 
 @bp.route("/equipment/<int:equipment_id>/feed", methods=["POST"])
 @require("pooling.manage")
 def equipment_feed(equipment_id: int):
     equipment = equipment_service.managed_equipment(equipment_id, current_user)
-    equipment_service.equipment_feed_token(current_user, equipment, renew=True)
-    db.session.commit()
-    flash(_("A new calendar link is ready; the previous one no longer works."), "success")
-    return redirect(url_for("pooling.item", equipment_id=equipment.id))
+    return act(
+        lambda: equipment_service.equipment_feed_token(current_user, equipment, renew=True),
+        _("A new calendar link is ready; the previous one no longer works."),
+        url_for("pooling.item", equipment_id=equipment.id),
+    )
 
 
 @bp.route("/feeds/<token>.ics")

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from core.accounts.directory import organization_choices
 from core.accounts.permissions import has_permission, require
 from core.charts import chart, svg_response
-from core.clock import from_local
 from core.errors import DomainError
-from core.extensions import db
+from core.spreadsheets import csv_response
+from core.web.forms import IntegerField, query_id
 from core.web.hooks import format_money
-from core.web.lifecycle import attach_error
+from core.web.lifecycle import act, submit
 from core.web.pagination import matching, paged, search_term
 from modules.pooling.forms import CampaignForm, PledgeForm
 from modules.pooling.models import Campaign
-from modules.pooling.services import purchase_docs, purchases
-from modules.pooling.services.common import optional_org_id, org_choices
+from modules.pooling.services import campaign_setup, purchase_docs, purchases
+from modules.pooling.services.common import optional_org_id
 from modules.pooling.services.pricing import parse_decimal, parse_tiers
 from modules.pooling.views import bp
 
@@ -38,18 +38,18 @@ def campaigns():
     )
 
 
-def _parse_products(text: str) -> list[purchases.ProductInput]:
+def _parse_products(text: str) -> list[campaign_setup.ProductInput]:
     products = []
     for number, line in enumerate((row for row in text.splitlines() if row.strip()), start=1):
         cells = [c.strip() for c in line.split("|")]
-        if len(cells) != 6 or not cells[3].isdigit():
+        if len(cells) != 6 or not (cells[3].isascii() and cells[3].isdigit()):
             raise DomainError(
                 _("Product line %(n)d: write reference | name | unit | pack size | VAT %% | tiers.", n=number),
                 field="products",
             )
         tiers = parse_tiers("\n".join(cells[5].split(";")), field="products")
         products.append(
-            purchases.ProductInput(
+            campaign_setup.ProductInput(
                 cells[0], cells[1], cells[2], int(cells[3]), parse_decimal(cells[4], "products"), tiers
             )
         )
@@ -60,17 +60,18 @@ def _parse_products(text: str) -> list[purchases.ProductInput]:
 @require("pooling.purchase.manage")
 def new_campaign():
     form = CampaignForm()
-    form.organization_id.choices = org_choices(current_user, "pooling.purchase.manage")
-    form.site_ids.choices = org_choices(current_user, "pooling.purchase.pledge")
+    form.organization_id.choices = organization_choices(current_user, "pooling.purchase.manage")
+    form.site_ids.choices = organization_choices(current_user, "pooling.purchase.pledge")
     if form.validate_on_submit():
-        try:
-            campaign = purchases.create_campaign(
+        done = submit(
+            form,
+            lambda: campaign_setup.create_campaign(
                 current_user,
                 form.organization_id.data,
                 form.title.data,
                 form.supplier_name.data,
-                from_local(form.opens_at.data),
-                from_local(form.deadline.data),
+                form.opens_at.data,
+                form.deadline.data,
                 _parse_products(form.products.data),
                 form.site_ids.data,
                 form.supplier_contact.data or "",
@@ -78,17 +79,17 @@ def new_campaign():
                 form.description.data or "",
                 form.min_total_quantity.data,
                 form.min_total_amount.data,
-            )
-            db.session.commit()
-            flash(_("The campaign is open."), "success")
-            return redirect(url_for("pooling.campaign", campaign_id=campaign.id))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template("pooling/campaign_form.html", form=form), 422 if form.errors else 200
+            ),
+            _("The campaign is open."),
+            lambda campaign: url_for("pooling.campaign", campaign_id=campaign.id),
+        )
+        if done:
+            return done
+    return render_template("pooling/campaign_form.html", form=form), 422 if request.method == "POST" else 200
 
 
 def _pledge_forms(campaign, rows, org_id):
-    choices = org_choices(current_user, "pooling.purchase.pledge")
+    choices = organization_choices(current_user, "pooling.purchase.pledge")
     sites = [(s.id, s.organization.name) for s in campaign.sites]
     forms = {}
     for row in rows:
@@ -109,7 +110,7 @@ def _campaign_page(campaign, org_id, forms=None, status: int = 200):
     manager = has_permission(current_user, "pooling.purchase.manage", campaign.organization_id)
     split = purchases.delivery_split(campaign) if campaign.status in ("closed", "received") else []
     if not manager:
-        own = {name for _id, name in org_choices(current_user, "pooling.purchase.pledge")}
+        own = {name for _id, name in organization_choices(current_user, "pooling.purchase.pledge")}
         split = [row for row in split if row[1] in own]
     return render_template(
         "pooling/campaign.html",
@@ -126,8 +127,7 @@ def _campaign_page(campaign, org_id, forms=None, status: int = 200):
 
 
 def _org_arg() -> int | None:
-    value = request.values.get("organization_id", "")
-    return optional_org_id(current_user, "pooling.purchase.pledge", int(value) if value.isdigit() else None)
+    return optional_org_id(current_user, "pooling.purchase.pledge", query_id("organization_id"))
 
 
 @bp.route("/purchases/<int:campaign_id>")
@@ -141,42 +141,57 @@ def campaign(campaign_id: int):
 def pledge(campaign_id: int, product_id: int):
     item = purchases.get_campaign(campaign_id, current_user)
     form = PledgeForm(prefix=f"p{product_id}")
-    form.organization_id.choices = org_choices(current_user, "pooling.purchase.pledge")
+    form.organization_id.choices = organization_choices(current_user, "pooling.purchase.pledge")
     form.delivery_site_id.choices = [(s.id, s.organization.name) for s in item.sites]
     if form.validate_on_submit():
-        try:
-            before = purchases.live_price(item, product_id)
-            purchases.pledge(
-                current_user,
-                campaign_id,
-                product_id,
-                form.quantity.data,
-                form.organization_id.data,
-                form.delivery_site_id.data,
-            )
-            after = purchases.live_price(item, product_id)
-            db.session.commit()
-            flash(_("Your pledge is saved."), "success")
-            if before is not None and after < before:
-                flash(
-                    _(
-                        "With your pledge the network reaches a better price: %(price)s per unit instead of "
-                        "%(before)s.",
-                        price=format_money(after),
-                        before=format_money(before),
-                    ),
-                    "success",
-                )
-            return redirect(
-                url_for("pooling.campaign", campaign_id=campaign_id, organization_id=form.organization_id.data)
-            )
-        except DomainError as error:
-            attach_error(form, error)
-            item = purchases.get_campaign(campaign_id, current_user)
-    rows, _estimate = purchases.figures(item, form.organization_id.data)
-    forms = _pledge_forms(item, rows, form.organization_id.data)
+        done = submit(
+            form,
+            lambda: _pledge(item, product_id, form),
+            _("Your pledge is saved."),
+            url_for("pooling.campaign", campaign_id=campaign_id, organization_id=form.organization_id.data),
+        )
+        if done:
+            return done
+        item = purchases.get_campaign(campaign_id, current_user)  # reloaded after the refusal's rollback
+    _flash_unshown_errors(form, item, product_id)
+    # a tampered organization never shows that organization's figures
+    org_id = form.organization_id.data if form.organization_id.data in dict(form.organization_id.choices) else None
+    rows, _estimate = purchases.figures(item, org_id)
+    forms = _pledge_forms(item, rows, org_id)
     forms[product_id] = form
-    return _campaign_page(item, form.organization_id.data, forms, 422)
+    return _campaign_page(item, org_id, forms, 422)
+
+
+def _flash_unshown_errors(form: PledgeForm, campaign, product_id: int) -> None:
+    """Flash the refusals the page cannot show beside a field: no pledge form is drawn for a closed
+    campaign or a product outside it, and the organization is a hidden input for whoever acts for one."""
+    shown = set()
+    if campaign.status == "open" and any(p.id == product_id for p in campaign.products):
+        shown = {"quantity", "delivery_site_id"} | (
+            {"organization_id"} if len(form.organization_id.choices) > 1 else set()
+        )
+    for field in form:
+        if field.short_name not in shown:
+            for message in field.errors:
+                flash(message, "danger")
+
+
+def _pledge(campaign, product_id: int, form: PledgeForm) -> None:
+    """Set the pledge and tell the member when it brings the network to a better price."""
+    before = purchases.live_price(campaign, product_id)
+    purchases.pledge(
+        current_user, campaign.id, product_id, form.quantity.data, form.organization_id.data, form.delivery_site_id.data
+    )
+    after = purchases.live_price(campaign, product_id)
+    if before is not None and after < before:
+        flash(
+            _(
+                "With your pledge the network reaches a better price: %(price)s per unit instead of %(before)s.",
+                price=format_money(after),
+                before=format_money(before),
+            ),
+            "success",
+        )
 
 
 def _reception_form(campaign):
@@ -207,27 +222,25 @@ def reception(campaign_id: int):
     form = _reception_form(item)
     if form.validate_on_submit():
         delivered = {p.id: getattr(form, f"product_{p.id}").data for p in item.products}
-        try:
-            purchases.receive(current_user, campaign_id, delivered)
-            db.session.commit()
-            flash(_("The delivery is recorded and the shares are posted to the ledger."), "success")
-            return redirect(url_for("pooling.campaign", campaign_id=campaign_id))
-        except DomainError as error:
-            attach_error(form, error)
-    return render_template("pooling/reception.html", campaign=item, form=form), 422 if form.errors else 200
+        done = submit(
+            form,
+            lambda: purchases.receive(current_user, campaign_id, delivered),
+            _("The delivery is recorded and the shares are posted to the ledger."),
+            url_for("pooling.campaign", campaign_id=campaign_id),
+        )
+        if done:
+            return done
+    return render_template("pooling/reception.html", campaign=item, form=form), 422 if request.method == "POST" else 200
 
 
 @bp.route("/purchases/<int:campaign_id>/cancel", methods=["POST"])
 @require("pooling.purchase.manage")
 def cancel_campaign(campaign_id: int):
-    try:
-        purchases.cancel_campaign(current_user, campaign_id)
-        db.session.commit()
-        flash(_("The campaign is cancelled; the members who pledged are told."), "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    return redirect(url_for("pooling.campaign", campaign_id=campaign_id))
+    return act(
+        lambda: purchases.cancel_campaign(current_user, campaign_id),
+        _("The campaign is cancelled; the members who pledged are told."),
+        url_for("pooling.campaign", campaign_id=campaign_id),
+    )
 
 
 def _closed(campaign_id: int):
@@ -252,18 +265,14 @@ def order_pdf(campaign_id: int):
 @require()
 def order_csv(campaign_id: int):
     item = _closed(campaign_id)
-    return Response(
-        purchase_docs.order_csv(item),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="purchase-order-{item.id}.csv"'},
-    )
+    return csv_response(f"purchase-order-{item.id}.csv", *purchase_docs.order_table(item))
 
 
 @bp.route("/purchases/history")
 @require()
 def history():
     rows, per_org = purchase_docs.history(current_user)
-    names = dict(org_choices(current_user, "pooling.purchase.pledge"))
+    names = dict(organization_choices(current_user, "pooling.purchase.pledge"))
     return render_template("pooling/history.html", rows=rows, per_org=per_org, names=names)
 
 
