@@ -91,6 +91,4 @@ def get_organization(org_id: int):
 @require("core.admin")
 def create_organization(data):
     """Create an organization (network admins)."""
-    org = services.create_organization(**data)
-    db.session.commit()
-    return org
+    return services.create_organization(**data)

@@ -12,9 +12,8 @@ from core.accounts.forms import GrantForm, OrganizationForm, UserForm
 from core.accounts.models import Membership, Organization, User
 from core.accounts.permissions import require
 from core.audit import AuditEntry
-from core.errors import DomainError
 from core.extensions import db
-from core.web.lifecycle import attach_error
+from core.web.lifecycle import act, submit
 from core.web.pagination import matching, paged, search_term
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -37,17 +36,19 @@ def organization(org_id: int | None = None):
     form = OrganizationForm(obj=org)
     if form.validate_on_submit():
         values = {f: getattr(form, f).data for f in ORG_FIELDS}
-        try:
-            if org:
-                services.update_organization(org, **values)
-            else:
-                org = services.create_organization(**values)
-            db.session.commit()
-            flash(_("The organization is saved."), "success")
-            return redirect(url_for("admin.organizations"))
-        except DomainError as error:
-            attach_error(form, error)
+        done = submit(
+            form,
+            lambda: _save_organization(org, values),
+            _("The organization is saved."),
+            url_for("admin.organizations"),
+        )
+        if done:
+            return done
     return render_template("admin/organization.html", form=form, org=org)
+
+
+def _save_organization(org: Organization | None, values: dict):
+    return services.update_organization(org, **values) if org else services.create_organization(**values)
 
 
 @bp.route("/users")
@@ -71,43 +72,45 @@ def user(user_id: int | None = None):
         (o.id, o.name) for o in db.session.scalars(db.select(Organization).order_by(Organization.name))
     ]
     if form.submit.data and form.validate_on_submit():
-        try:
-            if person is None:
-                person = services.create_user(
-                    form.email.data, form.name.data, form.password.data or None, form.locale.data
-                )
-                if not form.password.data:
-                    services.request_password_reset(person.email)
-            else:
-                services.update_profile(person, form.name.data, form.locale.data)
-                person.active = form.active.data
-            db.session.commit()
-            flash(_("The user is saved."), "success")
-            return redirect(url_for("admin.user", user_id=person.id))
-        except DomainError as error:
-            attach_error(form, error)
+        done = submit(form, lambda: _save_user(person, form), _("The user is saved."), _user_page)
+        if done:
+            return done
     if person and grant.submit.data and grant.validate_on_submit():
-        try:
-            services.grant_role(person, grant.organization_id.data, grant.role.data)
-            db.session.commit()
-            flash(_("The role is granted."), "success")
-            return redirect(url_for("admin.user", user_id=person.id))
-        except DomainError as error:
-            attach_error(grant, error)
+        done = submit(
+            grant,
+            lambda: services.grant_role(person, grant.organization_id.data, grant.role.data),
+            _("The role is granted."),
+            url_for("admin.user", user_id=person.id),
+        )
+        if done:
+            return done
     return render_template("admin/user.html", form=form, grant=grant, person=person)
+
+
+def _save_user(person: User | None, form) -> User:
+    if person is None:
+        person = services.create_user(form.email.data, form.name.data, form.password.data or None, form.locale.data)
+        if not form.password.data:
+            services.request_password_reset(person.email)
+        return person
+    services.update_profile(person, form.name.data, form.locale.data)
+    person.active = form.active.data
+    return person
+
+
+def _user_page(person: User) -> str:
+    return url_for("admin.user", user_id=person.id)
 
 
 @bp.route("/users/<int:user_id>/memberships/<int:membership_id>/revoke", methods=["POST"])
 @require("core.admin")
 def revoke_membership(user_id: int, membership_id: int):
     person = db.get_or_404(User, user_id)
-    try:
-        services.revoke_role(person, membership_id)
-        db.session.commit()
-        flash(_("The role is revoked."), "success")
-    except DomainError as error:
-        flash(error.message, "danger")
-    return redirect(url_for("admin.user", user_id=user_id))
+    return act(
+        lambda: services.revoke_role(person, membership_id),
+        _("The role is revoked."),
+        url_for("admin.user", user_id=user_id),
+    )
 
 
 @bp.route("/modules")
