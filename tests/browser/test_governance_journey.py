@@ -159,7 +159,7 @@ def test_a_bureau_vote_from_the_draft_to_the_minutes(page, other_page, site, lan
     svg = page.request.get(site + chart.get_attribute("src"))
     assert svg.ok and svg.headers["content-type"].startswith("image/svg+xml")
     ballots = page.request.get(site + page.get_by_role("link", name=text["csv"]).get_attribute("href"))
-    rows = list(csv.DictReader(io.StringIO(ballots.text())))
+    rows = list(csv.DictReader(io.StringIO(ballots.text().removeprefix("\ufeff")), delimiter=";"))
     assert ballots.ok and {row["receipt"]: row["choice"] for row in rows} == dict(
         zip(receipts, ['"yes"', '"no"', '"yes"'])
     )

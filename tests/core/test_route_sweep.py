@@ -3,6 +3,7 @@ module: never a 500; protected pages send anonymous visitors to the login page (
 a role without the permission gets 403; an id that does not exist is a 404."""
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from core.accounts.permissions import has_permission
 from core.demo import DEMO_PASSWORD, email, load_demo
@@ -22,7 +23,9 @@ def urls(app, ident: int):
             if kind == "AnyConverter":
                 values[arg] = sorted(converter.items)[0]
             else:
-                values[arg] = ident if kind == "IntegerConverter" else ("x" * 24 if arg == "token" else "x")
+                values[arg] = (
+                    ident if isinstance(converter, IntegerConverter) else ("x" * 24 if arg == "token" else "x")
+                )
         with app.test_request_context():
             from flask import url_for
 
@@ -94,9 +97,7 @@ def test_unknown_ids_are_404_for_the_network_admin(demo_app):
     client, headers = login(demo_app, "coordination")
     failures = []
     for rule, url in urls(demo_app, 987654):
-        if "GET" not in rule.methods or not any(
-            type(c).__name__ == "IntegerConverter" for c in rule._converters.values()
-        ):
+        if "GET" not in rule.methods or not any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
             continue
         status = client.get(url, headers=headers).status_code
         if status != 404:

@@ -138,7 +138,11 @@ def test_split_by_weight_class_pools_until_k():
     # the lone weight-3 ballot needs company: the smallest large class (weight 2, five ballots) joins it
     assert {b["receipt"][0] for b in shown} == {"a"} and {b["receipt"][0] for b in pooled} == {"b", "c"}
     shown, pooled = split_by_weight_class(ballots(1, 3, "a"))
-    assert shown == [] and len(pooled) == 3  # fewer than K voters in all: nothing one by one
+    # one weight for all (a bureau of three): each ballot hides among every voter, the most there can be,
+    # and each voter can still check the choice recorded under their receipt
+    assert len(shown) == 3 and pooled == []
+    shown, pooled = split_by_weight_class(ballots(1, 2, "a") + ballots(2, 1, "b"))
+    assert shown == [] and len(pooled) == 3  # two weights among three voters: nothing one by one
     shown, pooled = split_by_weight_class(ballots(1, 5, "a"))
     assert len(shown) == 5 and pooled == []
 

@@ -50,6 +50,8 @@ def split_by_weight_class(ballots: list[dict], k: int = K_ANONYMITY) -> tuple[li
     classes: dict[str, list[dict]] = {}
     for ballot in ballots:
         classes.setdefault(weight_text(ballot["weight"]), []).append(ballot)
+    if len(classes) <= 1:  # one weight: every ballot hides among all the voters, the most there can be
+        return sorted(ballots, key=lambda b: b["receipt"]), []
     large = sorted((c for c in classes.values() if len(c) >= k), key=lambda c: (len(c), weight_text(c[0]["weight"])))
     pooled = [b for c in classes.values() if len(c) < k for b in c]
     while pooled and len(pooled) < k and large:
