@@ -17,6 +17,7 @@ from core.accounts.roles import (
     NETWORK_ADMIN,
     PROJECT_HOLDER,
     TRAINER,
+    TREASURER,
 )
 from core.extensions import db
 from core.plugins import installed_modules, registry
@@ -57,6 +58,7 @@ PEOPLE = [
     ("formatrice", "Hélène Roux", "national", TRAINER),
     ("accueil", "Julien Moreau", "limoges", HOST_REFERENT),
     ("porteuse", "Amina Diallo", "vierzon", PROJECT_HOLDER),
+    ("tresorerie", "Nathalie Perrin", "network", TREASURER),
 ]
 BOARD = ["Marie Dubois", "Thomas Petit", "Nadia Haddad", "Luc Girard", "Élodie Fournier"]
 

@@ -48,6 +48,11 @@ class Manifest:
     def migrations(self) -> Path:
         return self.path / "migrations" / "versions"
 
+    @property
+    def has_migrations(self) -> bool:
+        """Whether its Alembic branch has a revision yet (the folder exists before the first one)."""
+        return self.migrations.is_dir() and any(self.migrations.glob("*.py"))
+
 
 def read_manifest(path: Path) -> Manifest:
     name = path.name

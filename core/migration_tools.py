@@ -49,7 +49,7 @@ def upgrade_loaded() -> None:
     """Bring core and every loaded module that has migrations to its head."""
     upgrade("core@head")
     for manifest in current_app.extensions["erp"].manifests.values():
-        if manifest.migrations.is_dir():
+        if manifest.has_migrations:
             upgrade(f"{manifest.name}@head")
 
 

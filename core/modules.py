@@ -39,7 +39,7 @@ def _migrate(revision: str, downgrade: bool = False) -> None:
 
 
 def has_migrations(name: str) -> bool:
-    return registry().manifests[name].migrations.is_dir()
+    return registry().manifests[name].has_migrations
 
 
 def install(name: str, demo: bool = False, migrate: bool = True) -> list[str]:

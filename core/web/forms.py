@@ -16,6 +16,7 @@ from core.db import MAX_ID
 
 INT_RANGE = (-(2**31), 2**31 - 1)  # INTEGER columns (PostgreSQL's int4)
 DECIMAL_LIMIT = Decimal(10) ** 12  # beyond any sum this network handles; Numeric columns hold it
+SPACES = str.maketrans("", "", " \u00a0\u202f")  # thousands separators a French keyboard types
 
 
 class LongSelect(widgets.Select):
@@ -56,7 +57,16 @@ class IntegerField(wtforms.IntegerField):
 
 
 class DecimalField(wtforms.DecimalField):
-    """WTForms' DecimalField that refuses infinities, NaN and absurd magnitudes with a message."""
+    """WTForms' DecimalField that reads French amounts ("1 234,50") and refuses infinities, NaN and
+    absurd magnitudes with a message."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str):
+            text = valuelist[0].translate(SPACES)
+            if text.count(",") == 1 and "." not in text:
+                text = text.replace(",", ".")
+            valuelist = [text, *valuelist[1:]]
+        super().process_formdata(valuelist)
 
     def pre_validate(self, form):
         value = self.data

@@ -44,3 +44,19 @@ def test_the_planning_horizon(app):
             with pytest.raises(DomainError) as refused:
                 check_horizon(far, 2, "start")
             assert refused.value.field_errors == {"start": [refused.value.message]}
+
+
+def test_decimal_fields_read_french_amounts(app):
+    from flask_wtf import FlaskForm
+
+    from core.web.forms import DecimalField
+
+    class Amount(FlaskForm):
+        amount = DecimalField()
+
+    for typed, read in (("10,50", "10.50"), ("1\u202f234,5", "1234.5"), ("12.25", "12.25")):
+        with app.test_request_context(method="POST", data={"amount": typed}):
+            form = Amount()
+            assert form.validate() and str(form.amount.data) == read
+    with app.test_request_context(method="POST", data={"amount": "1e400"}):
+        assert not Amount().validate()

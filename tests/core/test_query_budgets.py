@@ -36,6 +36,8 @@ NOT_LISTS = {
     "training.verify": "the certificate check form (one code)",
     "incubation.signup": "the public sign-up form",
     "incubation.home": "a redirect to one's project, the pipeline or the projects (all measured)",
+    "finance.index": "a redirect to the statement (measured)",
+    "finance.new_round": "the form of a new settlement round",
 }
 
 
@@ -68,6 +70,10 @@ def _last_year(_net) -> dict:
 
 def _home_usage(net) -> dict:
     return {"organization": net.home.id}
+
+
+def _finance_period(_net) -> dict:
+    return {"start": (today() - timedelta(days=31)).isoformat(), "end": today().isoformat()}
 
 
 LISTS = {
@@ -153,6 +159,24 @@ LISTS = {
     "observatory_api.list_indicators": Spec(),
     "observatory_api.list_periods": Spec(),
     "observatory_api.list_reports": Spec(),
+    # finance
+    "finance.statement_page": Spec(),
+    "finance.statement_csv": Spec(),
+    "finance.statement_pdf": Spec(),
+    "finance.invoice_list": Spec(),
+    "finance.transfers": Spec(),
+    "finance.round_list": Spec(),
+    "finance.dashboard_page": Spec(),
+    "finance.issuer_settings": Spec(),
+    "finance.accounts": Spec(),
+    "finance.export_page": Spec(lambda net: {**_finance_period(net), "org": net.home.id, "kind": "fec"}),
+    "finance_api.get_statement": Spec(),
+    "finance_api.list_invoices": Spec(),
+    "finance_api.list_transfers": Spec(),
+    "finance_api.list_payments": Spec(),
+    "finance_api.list_rounds": Spec(),
+    "finance_api.export_fec": Spec(lambda net: {**_finance_period(net), "organization_id": net.home.id}),
+    "finance_api.export_paheko": Spec(lambda net: {**_finance_period(net), "organization_id": net.home.id}),
 }
 
 NESTED = {  # pages of one record that list its children, which every unit adds to

@@ -42,6 +42,8 @@ PATH_VALUES = {
     frozenset({"enrolment_id"}): "SELECT id AS enrolment_id FROM training_enrolment",
     frozenset({"slot_id"}): "SELECT id AS slot_id FROM training_slot",
     frozenset({"code"}): "SELECT code FROM training_certificate",
+    frozenset({"invoice_id"}): "SELECT id AS invoice_id FROM finance_invoice",
+    frozenset({"transfer_id"}): "SELECT id AS transfer_id FROM finance_transfer",
 }
 # Generated requests per operation: the network admin reaches every handler's logic with valid and
 # invalid input; the other roles mostly meet their refusals, which valid input is enough to reach.

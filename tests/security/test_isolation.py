@@ -128,6 +128,9 @@ VALUES = {
     "ON t.id = s.session_id WHERE t.host_organization_id = :b",
     ("training", ("interest_id",)): "SELECT id AS interest_id FROM training_interest WHERE organization_id = :b",
     ("training", ("trainer_id",)): "SELECT id AS trainer_id FROM training_trainer",
+    ("finance", ("invoice_id",)): "SELECT id AS invoice_id FROM finance_invoice WHERE customer_id = :b",
+    ("finance", ("transfer_id",)): "SELECT id AS transfer_id FROM finance_transfer WHERE debtor_id = :b",
+    ("finance", ("round_id",)): "SELECT round_id FROM finance_transfer WHERE debtor_id = :b",
     ("incubation", ("project_id",)): "SELECT :p AS project_id",
     (
         "incubation",

@@ -1,0 +1,1 @@
+"""The money workflow: statements, rounds, payments, invoices, dashboard and accounting exports."""
