@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 
 from core.accounts.permissions import require
 from core.api import AwareDateTime, Id, PageArgs, page_of, page_of_list, paginate
+from core.clock import today
 from core.errors import NotFound
 from core.spreadsheets import csv_text
 from modules.finance.models import MEANS
@@ -45,8 +46,12 @@ class StatementArgs(OrgArgs):
 
 class PeriodArgs(ma.Schema):
     organization_id = Id(load_default=None)
-    start = ma.fields.Date(required=True)
-    end = ma.fields.Date(required=True)
+    start = ma.fields.Date(load_default=None, metadata={"description": "Default: the first day of this month"})
+    end = ma.fields.Date(load_default=None, metadata={"description": "Default: today"})
+
+    @ma.post_load
+    def _this_month_by_default(self, data, **kwargs):
+        return {**data, "start": data["start"] or today().replace(day=1), "end": data["end"] or today()}
 
 
 class RowSchema(ma.Schema):

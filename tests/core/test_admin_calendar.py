@@ -133,7 +133,7 @@ def test_demo_data_loads_once(app):
     first = load_demo()
     users = db.session.scalar(db.select(db.func.count()).select_from(User))
     second = load_demo()
-    assert users == 18 and db.session.scalar(db.select(db.func.count()).select_from(User)) == users
+    assert users == 19 and db.session.scalar(db.select(db.func.count()).select_from(User)) == users
     assert first[0].startswith("core:") and "exemplar: demo data loaded" in first and len(second) == 1
 
 

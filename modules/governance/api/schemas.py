@@ -111,9 +111,13 @@ class SeatSchema(ma.Schema):
 
 class PublishedBallotSchema(ma.Schema):
     receipt = ma.fields.String()
-    choice = ma.fields.Raw()
-    weight = ma.fields.Decimal(as_string=True)
+    choice = ma.fields.Raw(allow_none=True, metadata={"description": "null for a ballot published in the pool"})
+    weight = ma.fields.Decimal(as_string=True, allow_none=True)
     voter = ma.fields.String(allow_none=True)
+    pooled = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Counted in the pool of small weight classes: only its receipt is shown"},
+    )
 
 
 class ProxyInSchema(ma.Schema):
@@ -212,7 +216,11 @@ class SchulzeResultSchema(ma.Schema):
     ranking = ma.fields.List(ma.fields.List(ma.fields.Integer()), metadata=RANKING)
     pairwise = ma.fields.List(ma.fields.List(ma.fields.String()))
     strongest_paths = ma.fields.List(ma.fields.List(ma.fields.String()))
-    unweighted_ranking = ma.fields.List(ma.fields.List(ma.fields.Integer()))
+    unweighted_ranking = ma.fields.List(
+        ma.fields.List(ma.fields.Integer()),
+        allow_none=True,
+        metadata={"description": "null when the pool mixes weights (it would split the pool by weight again)"},
+    )
 
 
 class GradeResultSchema(ma.Schema):
