@@ -86,14 +86,14 @@ def record(faults: list[tuple[str, str, str, str, str | None]], commit: bool = T
     for module, hook, kind, detail, request_id in faults:
         where = (ModuleFault.module == module, ModuleFault.hook == hook, ModuleFault.kind == kind)
         values = {"detail": detail, "request_id": request_id, "last_at": utcnow()}
-        counted = db.session.execute(update(ModuleFault).where(*where).values(count=ModuleFault.count + 1, **values))
-        if counted.rowcount:  # type: ignore[attr-defined]  # an UPDATE's CursorResult
+        count_again = update(ModuleFault).where(*where).values(count=ModuleFault.count + 1, **values)
+        if db.session.execute(count_again).rowcount:  # type: ignore[attr-defined]  # an UPDATE's CursorResult
             continue
         try:
             with db.session.begin_nested():
                 db.session.add(ModuleFault(module=module, hook=hook, kind=kind, **values))
         except IntegrityError:  # another process recorded it first
-            db.session.execute(update(ModuleFault).where(*where).values(count=ModuleFault.count + 1, **values))
+            db.session.execute(count_again)
     if commit:
         db.session.commit()
 

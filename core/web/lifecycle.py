@@ -52,9 +52,7 @@ def act(action: Callable[[], T], success: str | None, then: str | Callable[[T], 
         for message in error.messages():
             flash(message, "danger")
         return redirect(back or (then if isinstance(then, str) else request.referrer or "/"))
-    if success:
-        flash(success, "success")
-    return redirect(then(result) if callable(then) else then)
+    return _succeeded(result, success, then)
 
 
 def submit(form, action: Callable[[], T], success: str | None, then: str | Callable[[T], str]):
@@ -67,6 +65,10 @@ def submit(form, action: Callable[[], T], success: str | None, then: str | Calla
     except DomainError as error:
         attach_error(form, error)
         return None
+    return _succeeded(result, success, then)
+
+
+def _succeeded(result: T, success: str | None, then: str | Callable[[T], str]):
     if success:
         flash(success, "success")
     return redirect(then(result) if callable(then) else then)
